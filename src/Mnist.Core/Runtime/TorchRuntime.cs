@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Mnist.Runtime;
 
@@ -32,6 +33,38 @@ public static class TorchRuntime
                 throw new TorchRuntimeException(Explain(ex, device), ex);
             }
         }
+    }
+
+    /// <summary>Returns the TorchSharp device for <paramref name="type"/>, failing clearly when CUDA is asked for but unavailable.</summary>
+    /// <param name="type">CPU or CUDA.</param>
+    /// <param name="index">CUDA device index, or −1 for the current one.</param>
+    /// <exception cref="TorchRuntimeException">CUDA was requested and is not available.</exception>
+    public static Device GetDevice(DeviceType type, int index = -1)
+    {
+        EnsureInitialized(type == DeviceType.CUDA ? DeviceType.CPU : type);
+        if (type == DeviceType.CUDA)
+        {
+            bool available;
+            try
+            {
+                available = torch.cuda.is_available();
+            }
+            catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException)
+            {
+                available = false;
+            }
+
+            if (!available)
+            {
+                throw new TorchRuntimeException(
+                    "CUDA was requested but is not available: no CUDA-enabled LibTorch (reference TorchSharp-cuda-linux or TorchSharp-cuda-windows in your app instead of TorchSharp-cpu) "
+                    + "or no usable NVIDIA GPU/driver. Use DeviceType.CPU to run on the processor.");
+            }
+
+            return torch.device(DeviceType.CUDA, index);
+        }
+
+        return torch.CPU;
     }
 
     private static string Explain(Exception ex, DeviceType device)

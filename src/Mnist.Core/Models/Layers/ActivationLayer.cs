@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+using Mnist.Guarding;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models.Layers;
+
+/// <summary>A stand-alone activation (Keras <c>Activation</c>).</summary>
+public sealed class ActivationLayer : Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="activation">The function; <see cref="Models.Activation.None"/> is the identity.</param>
+    /// <param name="name">Layer name, or automatic.</param>
+    public ActivationLayer(Activation activation, string? name = null)
+        : base(name)
+    {
+        Guard.MustBeDefined(activation);
+        Activation = activation;
+    }
+
+    /// <summary>The function.</summary>
+    public Activation Activation { get; }
+
+    /// <inheritdoc />
+    public override string TypeName => "Activation";
+
+    /// <inheritdoc />
+    public override Activation TrailingActivation => Activation;
+
+    /// <inheritdoc />
+    public override TensorShape ComputeOutputShape(TensorShape input)
+    {
+        if (Activation is Activation.Softmax or Activation.LogSoftmax && input.Rank != 1)
+            throw Invalid($"{Activation} works over features and needs a 1-D input but gets {input}; add Flatten() and Dense(…) before it.");
+        return input;
+    }
+
+    /// <inheritdoc />
+    public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) =>
+        (includeTrailingActivation ? ActivationModules.Create(Activation) : null) ?? nn.Identity();
+
+    internal override JsonObject ToJson() => new() { ["activation"] = Activation.ToString() };
+}

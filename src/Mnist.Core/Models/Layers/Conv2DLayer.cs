@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Mnist.Guarding;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models.Layers;
+
+/// <summary>2-D convolution (Keras <c>Conv2D</c>), with Glorot-uniform weights and zero biases like Keras.</summary>
+public sealed class Conv2DLayer : Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="filters">Number of output channels.</param>
+    /// <param name="kernelSize">Square kernel size in pixels.</param>
+    /// <param name="stride">Stride in pixels (default 1).</param>
+    /// <param name="padding">Valid (default, Keras' default) or same.</param>
+    /// <param name="activation">Activation applied after the convolution (default none).</param>
+    /// <param name="useBias">Whether the convolution has a bias (default true).</param>
+    /// <param name="name">Layer name, or automatic.</param>
+    public Conv2DLayer(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, Activation activation = Activation.None, bool useBias = true, string? name = null)
+        : base(name)
+    {
+        Guard.MustBePositive(filters);
+        Guard.MustBePositive(kernelSize);
+        Guard.MustBePositive(stride);
+        Guard.MustBeDefined(padding);
+        Guard.MustBeDefined(activation);
+        Filters = filters;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding;
+        Activation = activation;
+        UseBias = useBias;
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Square kernel size in pixels.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Stride in pixels.</summary>
+    public int Stride { get; }
+
+    /// <summary>Padding mode.</summary>
+    public Padding Padding { get; }
+
+    /// <summary>Activation after the convolution.</summary>
+    public Activation Activation { get; }
+
+    /// <summary>Whether the convolution has a bias.</summary>
+    public bool UseBias { get; }
+
+    /// <inheritdoc />
+    public override string TypeName => "Conv2D";
+
+    /// <inheritdoc />
+    public override Activation TrailingActivation => Activation;
+
+    /// <inheritdoc />
+    public override TensorShape ComputeOutputShape(TensorShape input)
+    {
+        RequireImage(input);
+        return new TensorShape(Filters, OutputSize(input[1]), OutputSize(input[2]));
+    }
+
+    private int OutputSize(int size)
+    {
+        if (Padding == Padding.Same) return (size + Stride - 1) / Stride;
+        if (KernelSize > size)
+            throw Invalid($"Conv2D kernel {KernelSize}×{KernelSize} is larger than its {size}-pixel input with valid padding; use a smaller kernel, Padding.Same, or less pooling before it.");
+        return (size - KernelSize) / Stride + 1;
+    }
+
+    private static (int Before, int After) SamePadding(int size, int kernel, int stride)
+    {
+        int output = (size + stride - 1) / stride;
+        int total = Math.Max((output - 1) * stride + kernel - size, 0);
+        return (total / 2, total - total / 2);
+    }
+
+    /// <inheritdoc />
+    public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true)
+    {
+        int channels = input[0];
+        nn.Module<Tensor, Tensor>? pad = null;
+        long symmetric = 0;
+        if (Padding == Padding.Same)
+        {
+            var (top, bottom) = SamePadding(input[1], KernelSize, Stride);
+            var (left, right) = SamePadding(input[2], KernelSize, Stride);
+            if (top == bottom && left == right && top == left) symmetric = top;
+            else pad = nn.ZeroPad2d((left, right, top, bottom));
+        }
+
+        var conv = nn.Conv2d(channels, Filters, KernelSize, stride: Stride, padding: symmetric, bias: UseBias);
+        using (no_grad())
+        {
+            nn.init.xavier_uniform_(conv.weight!);
+            if (conv.bias is not null) nn.init.zeros_(conv.bias);
+        }
+
+        return ActivationModules.Chain(("pad", pad), ("conv", conv), ("act", includeTrailingActivation ? ActivationModules.Create(Activation) : null));
+    }
+
+    internal override JsonObject ToJson() => new()
+    {
+        ["filters"] = Filters, ["kernelSize"] = KernelSize, ["stride"] = Stride, ["padding"] = Padding.ToString(),
+        ["activation"] = Activation.ToString(), ["useBias"] = UseBias,
+    };
+}

@@ -1,0 +1,27 @@
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models.Layers;
+
+/// <summary>Flattens each sample to a feature vector (Keras <c>Flatten</c>), in channel-height-width order.</summary>
+public sealed class FlattenLayer : Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="name">Layer name, or automatic.</param>
+    public FlattenLayer(string? name = null)
+        : base(name)
+    {
+    }
+
+    /// <inheritdoc />
+    public override string TypeName => "Flatten";
+
+    /// <inheritdoc />
+    public override TensorShape ComputeOutputShape(TensorShape input) => new(checked((int)input.ElementCount));
+
+    /// <inheritdoc />
+    public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => nn.Flatten();
+
+    internal override JsonObject ToJson() => new();
+}

@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models.Layers;
+
+/// <summary>
+/// The immutable description of one layer of a <see cref="SequentialBuilder"/>: it infers its output shape from its
+/// input shape and creates the TorchSharp module. Add layers with the builder's extension methods
+/// (<c>Conv2D</c>, <c>Dense</c>, …) or derive from this class and call <see cref="SequentialBuilder.Add"/>.
+/// </summary>
+public abstract class Layer
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="name">Display and parameter-name prefix; <see langword="null"/> for a Keras-style automatic name.</param>
+    protected Layer(string? name)
+    {
+        if (name is not null && (name.Length == 0 || name.Any(c => char.IsWhiteSpace(c) || c == '.')))
+            throw new ArgumentException($"Layer name '{name}' must be non-empty and contain neither white space nor '.'.", nameof(name));
+        Name = name;
+    }
+
+    /// <summary>The name given by the user, or <see langword="null"/> for an automatic one.</summary>
+    public string? Name { get; }
+
+    /// <summary>Keras-style type name shown by <c>Summary()</c>, e.g. <c>Conv2D</c>.</summary>
+    public abstract string TypeName { get; }
+
+    /// <summary>The activation applied at the end of this layer (for detecting a final softmax).</summary>
+    public virtual Activation TrailingActivation => Activation.None;
+
+    /// <summary>Output shape for <paramref name="input"/>.</summary>
+    /// <exception cref="ModelBuildException">The layer cannot take this input; the message says why and what to do.</exception>
+    public abstract TensorShape ComputeOutputShape(TensorShape input);
+
+    /// <summary>Creates the TorchSharp module for <paramref name="input"/> (already validated by <see cref="ComputeOutputShape"/>).</summary>
+    /// <param name="input">The per-sample input shape.</param>
+    /// <param name="includeTrailingActivation">
+    /// <see langword="false"/> when the model strips a final softmax to train on logits; only called so for layers whose
+    /// <see cref="TrailingActivation"/> is not <see cref="Activation.None"/>.
+    /// </param>
+    public abstract nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true);
+
+    /// <summary>Serialisable configuration for whole-model files, or <see langword="null"/> when the layer holds code (Lambda, custom modules).</summary>
+    internal virtual JsonObject? ToJson() => null;
+
+    /// <summary>Creates a <see cref="ModelBuildException"/> (the builder adds the layer's position and name).</summary>
+    protected static ModelBuildException Invalid(string message) => new(message);
+
+    /// <summary>Requires an image input (channels, height, width).</summary>
+    protected TensorShape RequireImage(TensorShape input)
+    {
+        if (input.Rank != 3)
+            throw Invalid($"{TypeName} needs an image input (channels, height, width) but gets {input}.");
+        return input;
+    }
+}

@@ -1,0 +1,10 @@
+namespace Mnist.Models.Layers;
+
+/// <summary>What a pooling layer keeps of each window.</summary>
+public enum PoolingKind
+{
+    /// <summary>The maximum.</summary>
+    Max = 0,
+    /// <summary>The mean.</summary>
+    Average,
+}

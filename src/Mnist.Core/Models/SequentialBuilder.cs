@@ -1,0 +1,182 @@
+using Mnist.Models.Layers;
+using Mnist.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models;
+
+/// <summary>
+/// Mutable description of a sequential model: an input shape and a list of layers, added with the fluent extension
+/// methods (<c>Conv2D</c>, <c>BatchNorm</c>, <c>MaxPool2D</c>, <c>Flatten</c>, <c>Dense</c>, <c>Dropout</c>, …).
+/// <see cref="Build"/> infers every shape, reports the first problem, and creates an immutable <see cref="SequentialModel"/>.
+/// A builder can be built many times (e.g. once per ensemble member); it is not thread-safe while being changed.
+/// </summary>
+public sealed class SequentialBuilder
+{
+    private readonly List<Layer> _layers = new();
+
+    /// <summary>Starts a model whose samples have shape <paramref name="inputShape"/> (e.g. 1 × 28 × 28).</summary>
+    public SequentialBuilder(TensorShape inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        InputShape = inputShape;
+    }
+
+    /// <summary>Per-sample input shape.</summary>
+    public TensorShape InputShape { get; }
+
+    /// <summary>The layers added so far.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Appends a layer.</summary>
+    public SequentialBuilder Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        _layers.Add(layer);
+        return this;
+    }
+
+    /// <summary>A copy with the same input shape and layers, to extend separately.</summary>
+    public SequentialBuilder Clone()
+    {
+        var copy = new SequentialBuilder(InputShape);
+        copy._layers.AddRange(_layers);
+        return copy;
+    }
+
+    /// <summary>
+    /// Infers the output shape of every layer and assigns names, without creating any tensor for built-in layers.
+    /// </summary>
+    /// <exception cref="ModelBuildException">The first layer that cannot take its input, with its position, name and the shapes.</exception>
+    public IReadOnlyList<(string Name, Layer Layer, TensorShape Input, TensorShape Output)> ResolveShapes()
+    {
+        if (_layers.Count == 0) throw new ModelBuildException("The model has no layers; add at least one (e.g. Flatten() and Dense(10)).");
+        var names = AssignNames();
+        var result = new List<(string, Layer, TensorShape, TensorShape)>(_layers.Count);
+        var shape = InputShape;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            var layer = _layers[i];
+            TensorShape output;
+            try
+            {
+                output = layer.ComputeOutputShape(shape);
+            }
+            catch (ModelBuildException ex)
+            {
+                throw new ModelBuildException($"Layer {i + 1} '{names[i]}' ({layer.TypeName}) cannot take input {shape}: {ex.Message}", ex);
+            }
+
+            result.Add((names[i], layer, shape, output));
+            shape = output;
+        }
+
+        return result;
+    }
+
+    /// <summary>Validates the stack and creates the model (weights initialised, on the requested device).</summary>
+    /// <param name="options">Seed and device; defaults documented on <see cref="ModelOptions"/>.</param>
+    /// <exception cref="ModelBuildException">A layer cannot take its input, or names collide.</exception>
+    /// <exception cref="TorchRuntimeException">LibTorch or the requested device is unavailable.</exception>
+    public SequentialModel Build(ModelOptions? options = null)
+    {
+        options = options?.Clone() ?? new ModelOptions();
+        options.Validate();
+        TorchRuntime.EnsureInitialized(options.Device);
+        var device = TorchRuntime.GetDevice(options.Device, options.DeviceIndex);
+
+        var resolved = ResolveShapes();
+        var last = resolved[^1];
+        bool stripSoftmax = last.Layer.TrailingActivation is Activation.Softmax or Activation.LogSoftmax;
+        if (stripSoftmax && last.Output.Rank != 1)
+            throw new ModelBuildException($"The final softmax of layer '{last.Name}' needs a 1-D output but gets {last.Output}.");
+
+        if (options.Seed is { } seed) torch.manual_seed(seed);
+        var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
+        var infos = new List<LayerInfo>(resolved.Count);
+        try
+        {
+            for (int i = 0; i < resolved.Count; i++)
+            {
+                var (name, layer, input, output) = resolved[i];
+                bool isFinal = i == resolved.Count - 1;
+                var module = isFinal && stripSoftmax ? layer.CreateModule(input, includeTrailingActivation: false) : layer.CreateModule(input);
+                modules.Add((name, module));
+                var (trainable, frozen) = CountParameters(module);
+                infos.Add(new LayerInfo(name, layer, input, output, trainable, frozen));
+            }
+        }
+        catch
+        {
+            foreach (var (_, m) in modules) m.Dispose();
+            throw;
+        }
+
+        var network = nn.Sequential(modules);
+        network.to(device);
+        return new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None);
+    }
+
+    private static (long Trainable, long NonTrainable) CountParameters(nn.Module module)
+    {
+        long trainable = 0, frozen = 0;
+        foreach (var p in module.parameters())
+        {
+            if (p.requires_grad) trainable += p.numel();
+            else frozen += p.numel();
+        }
+
+        foreach (var (name, buffer) in module.named_buffers())
+        {
+            if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith("running_var", StringComparison.Ordinal))
+                frozen += buffer.numel();
+        }
+
+        return (trainable, frozen);
+    }
+
+    private string[] AssignNames()
+    {
+        var names = new string[_layers.Count];
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_layers[i].Name is { } given)
+            {
+                if (!taken.Add(given)) throw new ModelBuildException($"Layer {i + 1}: the name '{given}' is used by another layer; layer names must be unique.");
+                names[i] = given;
+            }
+        }
+
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (names[i] is not null) continue;
+            string prefix = AutoPrefix(_layers[i].TypeName);
+            string candidate;
+            do
+            {
+                counters[prefix] = counters.GetValueOrDefault(prefix) + 1;
+                candidate = $"{prefix}_{counters[prefix]}";
+            }
+            while (!taken.Add(candidate));
+            names[i] = candidate;
+        }
+
+        return names;
+    }
+
+    /// <summary>Keras-style snake_case prefix: Conv2D → conv2d, BatchNormalization → batch_normalization.</summary>
+    internal static string AutoPrefix(string typeName)
+    {
+        var sb = new System.Text.StringBuilder();
+        for (int i = 0; i < typeName.Length; i++)
+        {
+            char c = typeName[i];
+            if (char.IsUpper(c) && i > 0 && char.IsLower(typeName[i - 1])) sb.Append('_');
+            sb.Append(char.ToLowerInvariant(c));
+        }
+
+        return sb.ToString();
+    }
+}

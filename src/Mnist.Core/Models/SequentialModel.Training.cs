@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using Mnist.Batching;
+using Mnist.Data;
+using Mnist.Guarding;
+using Mnist.Training;
+using Mnist.Training.Callbacks;
+using Mnist.Training.Optimizers;
+using Mnist.Training.Progress;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models;
+
+public sealed partial class SequentialModel
+{
+    private optim.Optimizer? _optimizer;
+    private OptimizerOptions? _optimizerOptions;
+    private int _epochsTrained;
+
+    /// <summary>Every epoch trained by every <c>Fit</c> call on this model, in order.</summary>
+    public TrainingHistory History { get; } = new();
+
+    /// <summary>Number of epochs trained so far (over all <c>Fit</c> calls); also the epoch index given to batch sources.</summary>
+    public int EpochsTrained => _epochsTrained;
+
+    /// <summary>The optimiser options given to <see cref="Compile"/>, or <see langword="null"/> before it.</summary>
+    public OptimizerOptions? OptimizerOptions => _optimizerOptions;
+
+    /// <summary>
+    /// Chooses the optimiser (Keras <c>compile</c>; loss is categorical cross-entropy from logits, metric accuracy).
+    /// Calling it again replaces the optimiser and its state.
+    /// </summary>
+    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; validated here.</param>
+    /// <returns>This model, for chaining.</returns>
+    public SequentialModel Compile(OptimizerOptions optimizer)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer.Validate();
+        _optimizer?.Dispose();
+        _optimizer = optimizer.Create(_network.parameters());
+        _optimizerOptions = optimizer;
+        return this;
+    }
+
+    /// <summary>
+    /// The optimiser's current learning rate; setting it between or during fits is the notebook's <c>set_lr</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model was not compiled.</exception>
+    public double LearningRate
+    {
+        get => EnsureCompiled().ParamGroups.First().LearningRate;
+        set
+        {
+            Guard.MustBeFinitePositive(value, nameof(LearningRate));
+            foreach (var group in EnsureCompiled().ParamGroups) group.LearningRate = value;
+        }
+    }
+
+    /// <summary>Trains on <paramref name="train"/> (Keras <c>fit</c>).</summary>
+    /// <param name="train">Batches: a plain dataset source (<c>dataset.Batches(64, shuffle: true)</c>) or an augmenting generator.</param>
+    /// <param name="epochs">Number of epochs (default 1).</param>
+    /// <param name="validation">Evaluated after each epoch when given (unaugmented, e.g. <c>test.Batches(256)</c>).</param>
+    /// <param name="callbacks">Early stopping, checkpoints, schedules, CSV logging, …</param>
+    /// <param name="progress">Receives per-batch and per-epoch reports, e.g. <see cref="KerasProgressBar"/>.</param>
+    /// <param name="cancellationToken">Stops training; the weights are put back to the end of the last complete epoch.</param>
+    /// <returns>This fit's epochs (also appended to <see cref="History"/>).</returns>
+    /// <exception cref="TrainingDivergedException">The loss became NaN/infinite; weights restored to the epoch start.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; completed epochs are kept in <see cref="History"/>.</exception>
+    public TrainingHistory Fit(IBatchSource train, int epochs = 1, IBatchSource? validation = null, IEnumerable<Callback>? callbacks = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(train);
+        Guard.MustBePositive(epochs);
+        EnsureCompiled();
+        if (train.SampleCount <= 0) throw new ArgumentException("The training source yields no samples.", nameof(train));
+        var callbackList = callbacks?.ToList() ?? new List<Callback>();
+        if (callbackList.Any(c => c is null)) throw new ArgumentException("callbacks contains null.", nameof(callbacks));
+
+        var fitHistory = new TrainingHistory();
+        int steps = (train.SampleCount + train.BatchSize - 1) / train.BatchSize;
+        var context = new TrainingContext(this, epochs, steps, fitHistory);
+        foreach (var callback in callbackList) callback.OnTrainBegin(context);
+        try
+        {
+            for (int epoch = 0; epoch < epochs && !context.StopTraining; epoch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                context.Epoch = epoch;
+                context.Batch = 0;
+                foreach (var callback in callbackList) callback.OnEpochBegin(context);
+                var metrics = RunEpoch(train, validation, context, callbackList, progress, cancellationToken);
+                fitHistory.Add(metrics);
+                History.Add(metrics);
+                foreach (var callback in callbackList) callback.OnEpochEnd(context, metrics);
+            }
+        }
+        finally
+        {
+            foreach (var callback in callbackList) callback.OnTrainEnd(context);
+        }
+
+        return fitHistory;
+    }
+
+    /// <summary>Trains on a dataset in shuffled batches (seeded by <see cref="ModelOptions.Seed"/>, or 0).</summary>
+    /// <param name="train">Training samples.</param>
+    /// <param name="epochs">Number of epochs.</param>
+    /// <param name="batchSize">Samples per batch (default 64, the notebook's).</param>
+    /// <param name="validation">Evaluated after each epoch when given.</param>
+    /// <param name="callbacks">Callbacks.</param>
+    /// <param name="progress">Progress receiver.</param>
+    /// <param name="cancellationToken">Stops training.</param>
+    public TrainingHistory Fit(MnistDataset train, int epochs = 1, int batchSize = 64, MnistDataset? validation = null, IEnumerable<Callback>? callbacks = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return Fit(train.Batches(batchSize, shuffle: true, seed: Options.Seed ?? 0), epochs, validation?.Batches(Math.Max(batchSize, 256)), callbacks, progress, cancellationToken);
+    }
+
+    private EpochMetrics RunEpoch(IBatchSource train, IBatchSource? validation, TrainingContext context, List<Callback> callbacks, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        var optimizer = EnsureCompiled();
+        var clock = Stopwatch.StartNew();
+        int epochNumber = context.Epoch + 1;
+        if (Options.Seed is { } seed) torch.manual_seed(SeedMixer.Mix(seed, 0x5EED, _epochsTrained));
+        var snapshot = SnapshotWeights();
+        try
+        {
+            _network.train();
+            progress?.Report(new TrainingProgress(TrainingStage.EpochStarted, epochNumber, context.Epochs, 0, train.SampleCount, 0, 0, TimeSpan.Zero));
+            double lossSum = 0;
+            long correct = 0;
+            int seen = 0, batchIndex = 0;
+            bool onCpu = Device.type == DeviceType.CPU;
+            foreach (var batch in train.GetBatches(_epochsTrained, cancellationToken))
+            {
+                using var scope = NewDisposeScope();
+                using (batch)
+                {
+                    context.Batch = batchIndex;
+                    foreach (var callback in callbacks) callback.OnBatchBegin(context);
+                    var x = onCpu ? batch.Images : batch.Images.to(Device);
+                    var y = onCpu ? batch.Labels : batch.Labels.to(Device);
+                    optimizer.zero_grad();
+                    var logits = _network.forward(x);
+                    var loss = nn.functional.cross_entropy(logits, y);
+                    loss.backward();
+                    optimizer.step();
+                    float lossValue = loss.item<float>();
+                    if (!float.IsFinite(lossValue))
+                    {
+                        RestoreWeights(snapshot);
+                        Compile(_optimizerOptions!.WithLearningRate(LearningRate));
+                        throw new TrainingDivergedException(
+                            $"Training diverged in epoch {epochNumber}, batch {batchIndex + 1}: the loss became {lossValue}. The weights were restored to the start of the epoch and the optimiser was reset; "
+                            + $"lower the learning rate (now {LearningRate}) or check the input data for NaN/infinite values.",
+                            context.History);
+                    }
+
+                    correct += logits.argmax(1).eq(y).sum().item<long>();
+                    lossSum += (double)lossValue * batch.Count;
+                    seen += batch.Count;
+                }
+
+                batchIndex++;
+                progress?.Report(new TrainingProgress(TrainingStage.BatchCompleted, epochNumber, context.Epochs, seen, train.SampleCount, lossSum / seen, (double)correct / seen, clock.Elapsed));
+            }
+
+            if (seen == 0) throw new InvalidOperationException($"The training source yielded no batch in epoch {epochNumber}.");
+            EvaluationResult? validationResult = null;
+            if (validation is not null)
+            {
+                progress?.Report(new TrainingProgress(TrainingStage.Validating, epochNumber, context.Epochs, seen, train.SampleCount, lossSum / seen, (double)correct / seen, clock.Elapsed));
+                validationResult = Evaluate(validation, cancellationToken);
+            }
+
+            _epochsTrained++;
+            var metrics = new EpochMetrics(epochNumber, lossSum / seen, (double)correct / seen, validationResult?.Loss, validationResult?.Accuracy, LearningRate, clock.Elapsed.TotalSeconds);
+            progress?.Report(new TrainingProgress(TrainingStage.EpochCompleted, epochNumber, context.Epochs, seen, train.SampleCount, metrics.Loss, metrics.Accuracy, clock.Elapsed, metrics));
+            return metrics;
+        }
+        catch (OperationCanceledException)
+        {
+            RestoreWeights(snapshot);
+            throw;
+        }
+        finally
+        {
+            foreach (var t in snapshot.Values) t.Dispose();
+        }
+    }
+
+    private optim.Optimizer EnsureCompiled()
+    {
+        ThrowIfDisposed();
+        return _optimizer ?? throw new InvalidOperationException("The model is not compiled: call Compile(new AdamOptions { … }) before Fit or LearningRate.");
+    }
+}

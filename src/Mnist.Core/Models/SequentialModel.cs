@@ -1,0 +1,117 @@
+using Mnist.Models.Layers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Models;
+
+/// <summary>
+/// A built sequential model: fixed architecture, trainable weights on a device, and the Keras workflow around it —
+/// <see cref="Summary"/>, <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <c>PredictProba</c>, <c>PredictClasses</c>,
+/// <see cref="LearningRate"/> (the notebook's <c>set_lr</c>), <c>SaveWeights</c>/<c>LoadWeights</c>, <c>Save</c>/<c>Load</c>.
+/// Create it with <see cref="SequentialBuilder.Build"/>. Owns native memory: dispose it. Not thread-safe: train and predict
+/// from one thread at a time.
+/// </summary>
+public sealed partial class SequentialModel : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _network;
+    private readonly Activation _strippedActivation;
+    private bool _disposed;
+
+    internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation)
+    {
+        InputShape = inputShape;
+        Layers = layers;
+        _network = network;
+        Device = device;
+        Options = options;
+        _strippedActivation = strippedActivation;
+    }
+
+    /// <summary>Per-sample input shape, e.g. (None, 1, 28, 28).</summary>
+    public TensorShape InputShape { get; }
+
+    /// <summary>Per-sample output shape, e.g. (None, 10).</summary>
+    public TensorShape OutputShape => Layers[^1].OutputShape;
+
+    /// <summary>Number of classes (the output features).</summary>
+    public int ClassCount => OutputShape.Rank == 1 ? OutputShape[0] : throw new InvalidOperationException($"The model's output {OutputShape} is not a class vector.");
+
+    /// <summary>The built layers with their names, shapes and parameter counts.</summary>
+    public IReadOnlyList<LayerInfo> Layers { get; }
+
+    /// <summary>The device the weights live on.</summary>
+    public Device Device { get; }
+
+    /// <summary>The options the model was built with (seed, device).</summary>
+    public ModelOptions Options { get; }
+
+    /// <summary>
+    /// Whether the architecture ends in a softmax (or log-softmax). Training and <c>Evaluate</c> then compute the
+    /// cross-entropy from the logits before it (numerically stable); <c>PredictProba</c> returns the softmax.
+    /// </summary>
+    public bool EndsWithSoftmax => _strippedActivation != Activation.None;
+
+    /// <summary>
+    /// The TorchSharp network (escape hatch). It returns <em>logits</em>: a final softmax of the architecture is applied by
+    /// <c>PredictProba</c>, not by this module. Changing its structure is not supported.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> Network
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _network;
+        }
+    }
+
+    /// <summary>Keras-style summary: layers, output shapes, parameter counts and totals.</summary>
+    public ModelSummary Summary() => new(InputShape, Layers);
+
+    /// <summary>The layer descriptions, in order (as given to the builder).</summary>
+    public IEnumerable<Layer> LayerDescriptions => Layers.Select(l => l.Layer);
+
+    /// <summary>A builder with this model's input shape and layers, to build a fresh copy (e.g. another ensemble member).</summary>
+    public SequentialBuilder ToBuilder()
+    {
+        var builder = new SequentialBuilder(InputShape);
+        foreach (var layer in Layers) builder.Add(layer.Layer);
+        return builder;
+    }
+
+    /// <summary>Runs the network on a batch and returns logits (caller disposes). Gradients follow the ambient mode.</summary>
+    internal Tensor ForwardLogits(Tensor images)
+    {
+        ThrowIfDisposed();
+        return _network.forward(images);
+    }
+
+    /// <summary>Copies every parameter and buffer (caller disposes the copies).</summary>
+    internal Dictionary<string, Tensor> SnapshotWeights()
+    {
+        ThrowIfDisposed();
+        using var _ = no_grad();
+        return _network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+    }
+
+    /// <summary>Copies a snapshot from <see cref="SnapshotWeights"/> back into the network.</summary>
+    internal void RestoreWeights(Dictionary<string, Tensor> snapshot)
+    {
+        ThrowIfDisposed();
+        using var _ = no_grad();
+        foreach (var (name, current) in _network.state_dict())
+        {
+            if (snapshot.TryGetValue(name, out var saved)) current.copy_(saved);
+        }
+    }
+
+    /// <summary>Releases the network, the optimiser and their native tensors.</summary>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _optimizer?.Dispose();
+        _network.Dispose();
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+}

@@ -1,0 +1,33 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Mnist.Training.Optimizers;
+
+/// <summary>Base of the optimiser options passed to <c>SequentialModel.Compile</c>. Validated by <c>Compile</c>.</summary>
+public abstract class OptimizerOptions
+{
+    /// <summary>Initial learning rate (each optimiser documents its default).</summary>
+    public abstract double LearningRate { get; set; }
+
+    /// <summary>Short display name, e.g. "Adam".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Checks every value, naming the first invalid one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    public virtual void Validate()
+    {
+        if (!double.IsFinite(LearningRate) || LearningRate <= 0)
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"{Name}: LearningRate must be a finite positive number.");
+    }
+
+    /// <summary>A copy of these options with another learning rate.</summary>
+    public OptimizerOptions WithLearningRate(double learningRate)
+    {
+        var copy = (OptimizerOptions)MemberwiseClone();
+        copy.LearningRate = learningRate;
+        return copy;
+    }
+
+    /// <summary>Creates the TorchSharp optimiser over <paramref name="parameters"/>.</summary>
+    internal abstract optim.Optimizer Create(IEnumerable<Parameter> parameters);
+}
