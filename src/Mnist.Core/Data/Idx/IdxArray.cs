@@ -48,7 +48,9 @@ public sealed class IdxArray
     public T[] GetValues<T>()
         where T : unmanaged
     {
-        return Values as T[] ?? throw new InvalidOperationException(
+        // Compare exact types: the CLR lets an sbyte[] pass as a byte[] (and vice versa) in casts and patterns.
+        if (Values.GetType() == typeof(T[])) return (T[])Values;
+        throw new InvalidOperationException(
             $"'{Source}' holds {ElementType.ShortName()} values ({ElementType.ClrType().Name}), not {typeof(T).Name}.");
     }
 
@@ -60,14 +62,14 @@ public sealed class IdxArray
     public double[] ToDoubleArray()
     {
         var result = new double[Values.LongLength];
-        switch (Values)
+        switch (ElementType)
         {
-            case byte[] a: for (long i = 0; i < a.LongLength; i++) result[i] = a[i]; break;
-            case sbyte[] a: for (long i = 0; i < a.LongLength; i++) result[i] = a[i]; break;
-            case short[] a: for (long i = 0; i < a.LongLength; i++) result[i] = a[i]; break;
-            case int[] a: for (long i = 0; i < a.LongLength; i++) result[i] = a[i]; break;
-            case float[] a: for (long i = 0; i < a.LongLength; i++) result[i] = a[i]; break;
-            case double[] a: Array.Copy(a, result, a.LongLength); break;
+            case IdxElementType.UnsignedByte: Widen(GetValues<byte>(), result, v => v); break;
+            case IdxElementType.SignedByte: Widen(GetValues<sbyte>(), result, v => v); break;
+            case IdxElementType.Int16: Widen(GetValues<short>(), result, v => v); break;
+            case IdxElementType.Int32: Widen(GetValues<int>(), result, v => v); break;
+            case IdxElementType.Single: Widen(GetValues<float>(), result, v => v); break;
+            default: Array.Copy(GetValues<double>(), result, result.LongLength); break;
         }
 
         return result;
@@ -75,6 +77,11 @@ public sealed class IdxArray
 
     /// <inheritdoc />
     public override string ToString() => $"{Source}: {ShapeText}";
+
+    private static void Widen<T>(T[] source, double[] destination, Func<T, double> widen)
+    {
+        for (long i = 0; i < source.LongLength; i++) destination[i] = widen(source[i]);
+    }
 
     internal static string Describe(IReadOnlyList<int> dimensions, IdxElementType type)
         => string.Join("×", dimensions.Select(d => d.ToString(CultureInfo.InvariantCulture))) + " " + type.ShortName();
