@@ -1,0 +1,16 @@
+using Mnist.Data;
+using Mnist.Tests.Infrastructure;
+
+namespace Mnist.Tests.Data;
+
+/// <summary>The real MNIST splits from data/mnist, loaded once and shared by the test classes that need them.</summary>
+public sealed class MnistTrainingSetFixture
+{
+    private static readonly Lazy<MnistSplits> SplitsLazy = new(() => MnistDataset.LoadSplits(KnownDatasets.Mnist, RepoPaths.MnistData));
+
+    public MnistSplits Splits => SplitsLazy.Value;
+
+    public MnistDataset Train => Splits.Train;
+
+    public MnistDataset Test => Splits.Test;
+}
