@@ -84,6 +84,16 @@ public static class SequentialBuilderExtensions
     public static SequentialBuilder Normalize(this SequentialBuilder builder, float mean, float standardDeviation, string? name = null) =>
         Guarded(builder).Add(new NormalizeLayer(mean, standardDeviation, name));
 
+    /// <summary>Adds (x − mean) / std with a fitted <see cref="Data.Normalizer"/>'s statistics.</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="normalizer">Statistics fitted on the training set.</param>
+    /// <param name="name">Layer name, or automatic.</param>
+    public static SequentialBuilder Normalize(this SequentialBuilder builder, Data.Normalizer normalizer, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(normalizer);
+        return Guarded(builder).Add(new NormalizeLayer(normalizer.Mean, normalizer.StandardDeviation, name));
+    }
+
     /// <summary>Adds a layer over any tensor function (Keras <c>Lambda</c>); its output shape is inferred by running it.</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="function">Batch in, batch out (batch dimension first).</param>
