@@ -82,7 +82,6 @@ public sealed class SequentialBuilder
     {
         options = options?.Clone() ?? new ModelOptions();
         options.Validate();
-        TorchRuntime.EnsureInitialized(options.Device);
         var device = TorchRuntime.GetDevice(options.Device, options.DeviceIndex);
 
         var resolved = ResolveShapes();

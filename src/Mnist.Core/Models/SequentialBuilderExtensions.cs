@@ -16,7 +16,7 @@ public static class SequentialBuilderExtensions
     /// <param name="stride">Stride in pixels (default 1).</param>
     /// <param name="useBias">Whether to add a bias (default true).</param>
     /// <param name="name">Layer name, or automatic.</param>
-    public static SequentialBuilder Conv2D(this SequentialBuilder builder, int filters, int kernelSize, Models.Activation activation = Models.Activation.None, Padding padding = Padding.Valid, int stride = 1, bool useBias = true, string? name = null) =>
+    public static SequentialBuilder Conv2D(this SequentialBuilder builder, int filters, int kernelSize, Models.Activation activation = Models.Activation.None, ConvPadding padding = ConvPadding.Valid, int stride = 1, bool useBias = true, string? name = null) =>
         Guarded(builder).Add(new Conv2DLayer(filters, kernelSize, stride, padding, activation, useBias, name));
 
     /// <summary>

@@ -25,7 +25,11 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        AtomicFile.Write(path, stream => _network.save(stream));
+        AtomicFile.Write(path, stream =>
+        {
+            using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            _network.save(writer);
+        });
     }
 
     /// <summary>
@@ -118,8 +122,9 @@ public sealed partial class SequentialModel
             }
 
             using (var entry = zip.CreateEntry(WeightsEntry, CompressionLevel.Fastest).Open())
+            using (var writer = new BinaryWriter(entry, System.Text.Encoding.UTF8, leaveOpen: true))
             {
-                _network.save(entry);
+                _network.save(writer);
             }
         });
     }

@@ -90,7 +90,14 @@ public sealed partial class SequentialModel : IDisposable
     {
         ThrowIfDisposed();
         using var _ = no_grad();
-        return _network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        var copies = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in _network.state_dict())
+        {
+            using var detached = tensor.detach();
+            copies[name] = detached.clone();
+        }
+
+        return copies;
     }
 
     /// <summary>Copies a snapshot from <see cref="SnapshotWeights"/> back into the network.</summary>

@@ -28,7 +28,7 @@ public static class TorchRuntime
                 torch.InitializeDeviceType(device);
                 if (device == DeviceType.CPU) _initialized = true;
             }
-            catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException)
+            catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
             {
                 throw new TorchRuntimeException(Explain(ex, device), ex);
             }
@@ -49,7 +49,7 @@ public static class TorchRuntime
             {
                 available = torch.cuda.is_available();
             }
-            catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException)
+            catch (Exception ex) when (ex is NotSupportedException or DllNotFoundException or InvalidOperationException)
             {
                 available = false;
             }

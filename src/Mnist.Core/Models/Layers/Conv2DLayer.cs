@@ -16,7 +16,7 @@ public sealed class Conv2DLayer : Layer
     /// <param name="activation">Activation applied after the convolution (default none).</param>
     /// <param name="useBias">Whether the convolution has a bias (default true).</param>
     /// <param name="name">Layer name, or automatic.</param>
-    public Conv2DLayer(int filters, int kernelSize, int stride = 1, Padding padding = Padding.Valid, Activation activation = Activation.None, bool useBias = true, string? name = null)
+    public Conv2DLayer(int filters, int kernelSize, int stride = 1, ConvPadding padding = ConvPadding.Valid, Activation activation = Activation.None, bool useBias = true, string? name = null)
         : base(name)
     {
         Guard.MustBePositive(filters);
@@ -42,7 +42,7 @@ public sealed class Conv2DLayer : Layer
     public int Stride { get; }
 
     /// <summary>Padding mode.</summary>
-    public Padding Padding { get; }
+    public ConvPadding Padding { get; }
 
     /// <summary>Activation after the convolution.</summary>
     public Activation Activation { get; }
@@ -65,9 +65,9 @@ public sealed class Conv2DLayer : Layer
 
     private int OutputSize(int size)
     {
-        if (Padding == Padding.Same) return (size + Stride - 1) / Stride;
+        if (Padding == ConvPadding.Same) return (size + Stride - 1) / Stride;
         if (KernelSize > size)
-            throw Invalid($"Conv2D kernel {KernelSize}×{KernelSize} is larger than its {size}-pixel input with valid padding; use a smaller kernel, Padding.Same, or less pooling before it.");
+            throw Invalid($"Conv2D kernel {KernelSize}×{KernelSize} is larger than its {size}-pixel input with valid padding; use a smaller kernel, ConvPadding.Same, or less pooling before it.");
         return (size - KernelSize) / Stride + 1;
     }
 
@@ -84,7 +84,7 @@ public sealed class Conv2DLayer : Layer
         int channels = input[0];
         nn.Module<Tensor, Tensor>? pad = null;
         long symmetric = 0;
-        if (Padding == Padding.Same)
+        if (Padding == ConvPadding.Same)
         {
             var (top, bottom) = SamePadding(input[1], KernelSize, Stride);
             var (left, right) = SamePadding(input[2], KernelSize, Stride);

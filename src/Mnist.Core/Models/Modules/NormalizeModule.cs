@@ -18,7 +18,7 @@ internal sealed class NormalizeModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var shifted = input.sub(_mean);
-        return shifted.mul_(_scale);
+        var shifted = input.sub(_mean);
+        return shifted.mul_(_scale); // in place: returns the same (new) tensor
     }
 }

@@ -25,7 +25,7 @@ internal static class LayerSerializer
             return type switch
             {
                 "Conv2D" => new Conv2DLayer(Get<int>(json, "filters", path), Get<int>(json, "kernelSize", path), Get<int>(json, "stride", path),
-                    Enum.Parse<Padding>(Get<string>(json, "padding", path)), Enum.Parse<Activation>(Get<string>(json, "activation", path)), Get<bool>(json, "useBias", path), name),
+                    Enum.Parse<ConvPadding>(Get<string>(json, "padding", path)), Enum.Parse<Activation>(Get<string>(json, "activation", path)), Get<bool>(json, "useBias", path), name),
                 "BatchNormalization" => new BatchNormLayer(json["axis"]?.GetValue<int>(), Get<double>(json, "momentum", path), Get<double>(json, "epsilon", path), name),
                 "MaxPooling2D" or "AveragePooling2D" => new Pool2DLayer(Enum.Parse<PoolingKind>(Get<string>(json, "kind", path)), Get<int>(json, "poolSize", path), Get<int>(json, "stride", path), name),
                 "Flatten" => new FlattenLayer(name),

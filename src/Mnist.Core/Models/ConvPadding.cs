@@ -1,7 +1,7 @@
 namespace Mnist.Models;
 
 /// <summary>Convolution padding, as Keras' <c>padding</c> (Keras 1: <c>border_mode</c>).</summary>
-public enum Padding
+public enum ConvPadding
 {
     /// <summary>No padding: the output shrinks by kernel − 1 (Keras "valid", the default).</summary>
     Valid = 0,

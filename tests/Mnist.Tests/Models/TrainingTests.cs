@@ -1,0 +1,236 @@
+using Mnist.Batching;
+using Mnist.Data;
+using Mnist.Models;
+using Mnist.Models.Presets;
+using Mnist.Tests.Data;
+using Mnist.Training;
+using Mnist.Training.Optimizers;
+using Mnist.Training.Progress;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Mnist.Tests.Models;
+
+public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
+{
+    private readonly MnistTrainingSetFixture _mnist;
+
+    public TrainingTests(MnistTrainingSetFixture mnist) => _mnist = mnist;
+
+    /// <summary>A small, fast net for behaviour tests.</summary>
+    private static SequentialBuilder TinyNet(Normalizer normalizer) =>
+        Sequential.Input(1, 28, 28).Normalize(normalizer).Conv2D(8, 3, Activation.ReLU).MaxPool2D().BatchNorm().Flatten().Dropout(0.25).Dense(10, Activation.Softmax);
+
+    [Fact]
+    public void Notebook_preset_trained_one_epoch_on_5000_images_reaches_95_percent_on_1000_test_images()
+    {
+        var train = _mnist.Train.Slice(0, 5000);
+        var test = _mnist.Test.Slice(0, 1000);
+        using var model = KnownModels.NotebookMiniNet(Normalizer.Fit(_mnist.Train)).Build(new ModelOptions { Seed = 1 });
+        model.Compile(new AdamOptions { LearningRate = 0.001 });
+
+        var history = model.Fit(train.Batches(64, shuffle: true, seed: 1), epochs: 1, validation: test.Batches(500));
+
+        history.Epochs.Should().ContainSingle();
+        var epoch = history.Epochs[0];
+        epoch.ValidationAccuracy.Should().BeGreaterThanOrEqualTo(0.95);
+        model.Evaluate(test).Accuracy.Should().Be(epoch.ValidationAccuracy!.Value);
+        epoch.LearningRate.Should().Be(0.001);
+        epoch.Seconds.Should().BePositive();
+    }
+
+    [Fact]
+    public void Same_seed_gives_identical_weights_after_an_epoch_and_another_seed_does_not()
+    {
+        var train = _mnist.Train.Slice(0, 640);
+        var normalizer = Normalizer.Fit(train);
+        float[] Train(int seed)
+        {
+            using var model = TinyNet(normalizer).Build(new ModelOptions { Seed = seed });
+            model.Compile(new AdamOptions());
+            model.Fit(train.Batches(64, shuffle: true, seed: seed));
+            return model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        }
+
+        var a = Train(7);
+        Train(7).Should().Equal(a);
+        Train(8).Should().NotEqual(a);
+    }
+
+    [Fact]
+    public void Evaluate_matches_an_independent_computation_from_PredictProba()
+    {
+        var train = _mnist.Train.Slice(0, 1000);
+        var test = _mnist.Test.Slice(0, 300);
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 3 });
+        model.Compile(new AdamOptions());
+        model.Fit(train.Batches(50, shuffle: true));
+
+        var probabilities = model.PredictProba(test, batchSize: 64);
+        double loss = 0;
+        int correct = 0;
+        for (int i = 0; i < test.Count; i++)
+        {
+            int label = test.GetLabel(i);
+            loss -= Math.Log(probabilities[i, label]);
+            int best = Enumerable.Range(0, 10).MaxBy(c => probabilities[i, c]);
+            if (best == label) correct++;
+        }
+
+        var result = model.Evaluate(test, batchSize: 37);
+        result.SampleCount.Should().Be(300);
+        result.Loss.Should().BeApproximately(loss / test.Count, 1e-4);
+        result.Accuracy.Should().Be(correct / 300.0);
+        model.PredictClasses(test).Count(c => c >= 0).Should().Be(300);
+    }
+
+    [Fact]
+    public void Predictions_do_not_depend_on_the_batch_size_and_rows_are_probabilities()
+    {
+        var data = _mnist.Test.Slice(0, 65);
+        using var model = TinyNet(Normalizer.Fit(_mnist.Test)).Build(new ModelOptions { Seed = 5 });
+        model.Compile(new AdamOptions());
+        model.Fit(_mnist.Train.Slice(0, 256).Batches(64));
+
+        var one = model.PredictProba(data, batchSize: 1);
+        var seven = model.PredictProba(data, batchSize: 7);
+        var all = model.PredictProba(data, batchSize: 1000);
+        for (int i = 0; i < data.Count; i++)
+        {
+            float sum = 0;
+            for (int c = 0; c < 10; c++)
+            {
+                one[i, c].Should().BeApproximately(all[i, c], 1e-5f);
+                seven[i, c].Should().BeApproximately(all[i, c], 1e-5f);
+                sum += all[i, c];
+            }
+
+            sum.Should().BeApproximately(1f, 1e-5f);
+        }
+
+        SequentialModel.ArgMax(one).Should().Equal(SequentialModel.ArgMax(all));
+    }
+
+    [Fact]
+    public void A_final_softmax_is_stripped_for_training_and_applied_by_PredictProba()
+    {
+        using var model = TinyNet(new Normalizer(33f, 78f)).Build(new ModelOptions { Seed = 1 });
+        model.EndsWithSoftmax.Should().BeTrue();
+        model.Network.eval();
+        using var x = _mnist.Test.Slice(0, 4).ToImageTensor(ScalarType.Float32);
+        using var logits = model.Network.forward(x);
+        using var expected = logits.softmax(1);
+        using var probabilities = model.PredictProba(x);
+        probabilities.allclose(expected, atol: 1e-6).Should().BeTrue();
+        logits.sum(1).allclose(torch.ones(4)).Should().BeFalse("the network returns logits, not probabilities");
+    }
+
+    [Fact]
+    public void Set_lr_between_fits_is_used_and_recorded_like_the_notebooks_long_fit()
+    {
+        var train = _mnist.Train.Slice(0, 256);
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 2 });
+        model.Compile(new AdamOptions { LearningRate = 0.01 });
+        model.Fit(train.Batches(64, shuffle: true));
+        model.LearningRate = 0.0001;
+        model.Fit(train.Batches(64, shuffle: true));
+
+        model.History.Epochs.Select(e => e.LearningRate).Should().Equal(0.01, 0.0001);
+        model.EpochsTrained.Should().Be(2);
+        model.Invoking(m => m.LearningRate = -1).Should().Throw<ArgumentOutOfRangeException>();
+    }
+
+    [Fact]
+    public void Uncompiled_models_and_wrong_inputs_give_clear_errors()
+    {
+        using var model = TinyNet(new Normalizer(33f, 78f)).Build();
+        model.Invoking(m => m.Fit(_mnist.Train.Slice(0, 10).Batches(5))).Should().Throw<InvalidOperationException>().WithMessage("*Compile*");
+        using var wrong = torch.zeros(2, 1, 14, 14);
+        model.Invoking(m => m.PredictProba(wrong)).Should().Throw<ArgumentException>().WithMessage("*(2, 1, 14, 14)*(None, 1, 28, 28)*");
+    }
+
+    [Fact]
+    public void NaN_loss_restores_the_weights_of_the_epoch_start_and_keeps_earlier_history()
+    {
+        var train = _mnist.Train.Slice(0, 128);
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 4 });
+        model.Compile(new AdamOptions());
+        model.Fit(train.Batches(64));
+        var before = model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+        var act = () => model.Fit(new PoisonedSource(train, poisonBatch: 1));
+
+        var thrown = act.Should().Throw<TrainingDivergedException>().WithMessage("*epoch 1, batch 2*NaN*restored*").Which;
+        thrown.History.Epochs.Should().BeEmpty();
+        model.History.Epochs.Should().HaveCount(1, "the first fit's epoch is kept");
+        model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(before);
+        model.Fit(train.Batches(64)).Epochs.Should().ContainSingle("the model still trains after a divergence");
+    }
+
+    [Fact]
+    public void Cancellation_puts_back_the_weights_of_the_last_complete_epoch()
+    {
+        var train = _mnist.Train.Slice(0, 640);
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 4 });
+        model.Compile(new AdamOptions());
+        var before = model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        using var cts = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p => { if (p.Stage == TrainingStage.BatchCompleted && p.SamplesSeen >= 192) cts.Cancel(); });
+
+        model.Invoking(m => m.Fit(train.Batches(64), epochs: 3, progress: progress, cancellationToken: cts.Token)).Should().Throw<OperationCanceledException>();
+
+        model.History.Epochs.Should().BeEmpty();
+        model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(before);
+    }
+
+    [Fact]
+    public void Native_memory_stays_flat_across_epochs()
+    {
+        var train = _mnist.Train.Slice(0, 512);
+        var test = _mnist.Test.Slice(0, 128);
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 9 });
+        model.Compile(new AdamOptions());
+        model.Fit(train.Batches(64, shuffle: true), validation: test.Batches(64)); // warm-up: optimiser state, allocator pools
+
+        var statistics = DisposeScopeManager.Statistics;
+        long liveBefore = statistics.ThreadTotalLiveCount;
+        long rssBefore = ResidentBytes();
+        model.Fit(train.Batches(64, shuffle: true), epochs: 4, validation: test.Batches(64));
+        long liveAfter = statistics.ThreadTotalLiveCount;
+        long rssAfter = ResidentBytes();
+
+        liveAfter.Should().Be(liveBefore, "every per-batch tensor is disposed");
+        (rssAfter - rssBefore).Should().BeLessThan(64L << 20, "resident memory must not grow with epochs");
+    }
+
+    private static long ResidentBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var fields = File.ReadAllText("/proc/self/statm").Split(' ');
+        return long.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+    }
+
+    /// <summary>Plain batches, except that batch <c>poisonBatch</c> holds NaN pixels.</summary>
+    private sealed class PoisonedSource(MnistDataset data, int poisonBatch) : IBatchSource
+    {
+        public int SampleCount => data.Count;
+
+        public int BatchSize => 64;
+
+        public IEnumerable<Batch> GetBatches(int epoch, CancellationToken cancellationToken = default)
+        {
+            int index = 0;
+            foreach (var batch in data.Batches(64).GetBatches(epoch, cancellationToken))
+            {
+                if (index++ == poisonBatch) batch.Images.fill_(float.NaN);
+                yield return batch;
+            }
+        }
+    }
+
+    private sealed class SynchronousProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+}
