@@ -11,6 +11,36 @@ public static class TorchRuntime
 {
     private static readonly object Gate = new();
     private static bool _initialized;
+    private static bool _mallocApplied;
+
+    /// <summary>
+    /// Whether <see cref="EnsureInitialized"/> tunes glibc's allocator for LibTorch (Linux only; default
+    /// <see langword="true"/>; also off when the environment variable <c>MNIST_TUNE_MALLOC=0</c> or any <c>MALLOC_*_</c>
+    /// threshold variable is set). It raises <c>M_MMAP_THRESHOLD</c> to 32 MiB, <c>M_TRIM_THRESHOLD</c> to 1 GiB and
+    /// <c>M_TOP_PAD</c> to 256 MiB so that training steps stop re-faulting freshly mapped pages (measured +25–37 %
+    /// training speed for ~100 MB more peak memory). Set it before the first model or tensor is created.
+    /// </summary>
+    public static bool TuneMalloc { get; set; } = Environment.GetEnvironmentVariable("MNIST_TUNE_MALLOC") != "0";
+
+    /// <summary>Whether the allocator tuning of <see cref="TuneMalloc"/> is in effect in this process.</summary>
+    public static bool MallocTuned => _mallocApplied;
+
+    /// <summary>Number of threads LibTorch uses for intra-op parallelism (<c>torch.set_num_threads</c>).</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureInitialized();
+            return torch.get_num_threads();
+        }
+
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            EnsureInitialized();
+            torch.set_num_threads(value);
+        }
+    }
 
     /// <summary>
     /// Ensures LibTorch is loaded for the CPU (and CUDA when <paramref name="device"/> asks for it).
@@ -23,6 +53,7 @@ public static class TorchRuntime
         if (_initialized && device == DeviceType.CPU) return;
         lock (Gate)
         {
+            if (!_mallocApplied && TuneMalloc) _mallocApplied = GlibcMalloc.TryApply();
             try
             {
                 torch.InitializeDeviceType(device);
