@@ -1,0 +1,78 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using Mnist.Batching;
+using Mnist.Benchmarks;
+using Mnist.Data;
+using Mnist.Models;
+using Mnist.Models.Presets;
+using Mnist.Runtime;
+using Mnist.Training.Optimizers;
+using TorchSharp;
+using static TorchSharp.torch;
+
+// Usage:
+//   dotnet run -c Release --project benchmarks/Mnist.Benchmarks                 end-to-end figures (library vs hand-written loop)
+//   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --micro      BenchmarkDotNet micro-benchmarks
+//   options: --samples N (training samples per measurement, default 3200) --repeats R (default 3) --threads T (default 2)
+if (args.Contains("--micro"))
+{
+    BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(args.Where(a => a != "--micro").ToArray());
+    return;
+}
+
+int Arg(string name, int fallback)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+int samples = Arg("--samples", 3200), repeats = Arg("--repeats", 3), threads = Arg("--threads", 2);
+var inv = CultureInfo.InvariantCulture;
+TorchRuntime.EnsureInitialized();
+TorchRuntime.Threads = threads;
+Console.WriteLine($"# Mnist end-to-end benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+Console.WriteLine($"machine: {Measure.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; TorchSharp {typeof(torch).Assembly.GetName().Version}; threads {TorchRuntime.Threads}; glibc malloc tuning {(TorchRuntime.MallocTuned ? "on" : "off")}");
+
+var splits = MnistDataset.LoadSplits();
+var normalizer = Normalizer.Fit(splits.Train);
+var train = splits.Train.Slice(0, Math.Min(samples, splits.Train.Count));
+using var allImages = train.ToImageTensor(ScalarType.Float32);
+using var allLabels = train.ToLabelTensor();
+Console.WriteLine($"data: {train.Count} training samples per measurement, {repeats} repeats (median), improved miniNet ({KnownModels.ImprovedMiniNet(normalizer).Build().Summary().TrainableParameters:N0} parameters)");
+Console.WriteLine();
+
+using var baseline = new HandWrittenBaseline(normalizer.Mean, normalizer.StandardDeviation, seed: 1);
+using var model = KnownModels.ImprovedMiniNet(normalizer).Build(new ModelOptions { Seed = 1 });
+model.Compile(new AdamOptions());
+
+// Warm-up both (allocator pools, oneDNN primitives).
+baseline.Train(allImages, allLabels, 64, 5, seed: 0);
+model.Fit(train.Slice(0, 320).Batches(64));
+
+Console.WriteLine("| figure | hand-written TorchSharp | library | library / baseline |");
+Console.WriteLine("|---|---|---|---|");
+foreach (int batch in new[] { 64, 256 })
+{
+    int steps = train.Count / batch;
+    var trainSet = train.Slice(0, steps * batch);
+    double b = Measure.MedianRate(repeats, () => baseline.Train(allImages, allLabels, batch, steps, seed: 1));
+    double l = Measure.MedianRate(repeats, () => { model.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; });
+    Console.WriteLine($"| training samples/s, batch {batch} | {b.ToString("F0", inv)} | {l.ToString("F0", inv)} | {(l / b).ToString("F3", inv)} |");
+}
+
+using (var inferBatch = splits.Test.Slice(0, 1000).ToImageTensor(ScalarType.Float32))
+{
+    double b = Measure.MedianRate(repeats, () => { for (int i = 0; i < 3; i++) baseline.Infer(inferBatch); return 3000; });
+    double l = Measure.MedianRate(repeats, () => { for (int i = 0; i < 3; i++) model.PredictProba(inferBatch).Dispose(); return 3000; });
+    Console.WriteLine($"| inference samples/s, batch 1000 | {b.ToString("F0", inv)} | {l.ToString("F0", inv)} | {(l / b).ToString("F3", inv)} |");
+}
+
+using (var one = splits.Test.Slice(0, 1).ToImageTensor(ScalarType.Float32))
+{
+    double b = Measure.MedianRate(repeats, () => { for (int i = 0; i < 200; i++) baseline.Infer(one); return 200; });
+    double l = Measure.MedianRate(repeats, () => { for (int i = 0; i < 200; i++) model.PredictProba(one).Dispose(); return 200; });
+    Console.WriteLine($"| inference latency, batch 1 (ms) | {(1000 / b).ToString("F3", inv)} | {(1000 / l).ToString("F3", inv)} | {(b / l).ToString("F3", inv)} |");
+}
+
+Console.WriteLine();
+Console.WriteLine($"peak RSS: {Measure.PeakRssMiB().ToString("F0", inv)} MiB");
