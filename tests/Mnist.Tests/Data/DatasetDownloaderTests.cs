@@ -33,7 +33,7 @@ public sealed class DatasetDownloaderTests : IDisposable
         path.Should().Be(_temp.Combine("train-images-idx3-ubyte.gz"));
         File.ReadAllBytes(path).Should().Equal(gz);
         Directory.GetFiles(_temp.Path).Should().Equal(path);
-        reports.Should().HaveCountGreaterThan(2);
+        reports.Should().HaveCountGreaterThanOrEqualTo(2, "the start and the end are always reported (intermediate ones depend on how the bytes arrive)");
         reports[0].BytesReceived.Should().Be(0);
         reports[^1].BytesReceived.Should().Be(gz.Length);
         reports[^1].Fraction.Should().Be(1.0);
@@ -115,7 +115,7 @@ public sealed class DatasetDownloaderTests : IDisposable
         _server.Routes["/slow/t10k-labels-idx1-ubyte.gz"] = new CannedResponse(200, "OK", gz, StallAfterBytes: 10);
         _server.Routes["/good/t10k-labels-idx1-ubyte.gz"] = CannedResponse.Ok(gz);
         var descriptor = Synthetic.Descriptor("toy", _server.Mirror("slow"), _server.Mirror("good"));
-        using var downloader = new DatasetDownloader(_http, new DatasetDownloaderOptions { AttemptTimeout = TimeSpan.FromMilliseconds(300) });
+        using var downloader = new DatasetDownloader(_http, new DatasetDownloaderOptions { AttemptTimeout = TimeSpan.FromSeconds(2) });
 
         string path = await downloader.DownloadFileAsync(descriptor.Mirrors, descriptor.TestLabels, _temp.Path);
 

@@ -80,6 +80,8 @@ public sealed class DatasetLocatorTests
         var location = new DatasetLocator(_ => null).Locate(KnownDatasets.Mnist);
         location.Source.Should().Be(DatasetLocationSource.Repository);
         location.Directory.Should().Be(Mnist.Tests.Infrastructure.RepoPaths.MnistData);
+        DatasetLocator.Default.CacheRoot.Should().Be(Path.Combine(
+            Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "mnist-dotnet"));
     }
 
     private static void AssertFound(DatasetLocation location, DatasetLocationSource source, string directory)

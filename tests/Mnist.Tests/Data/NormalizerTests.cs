@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Mnist.Data;
 using TorchSharp;
+using Xunit.Abstractions;
 
 namespace Mnist.Tests.Data;
 
-public sealed class NormalizerTests(MnistTrainingSetFixture mnist) : IClassFixture<MnistTrainingSetFixture>
+public sealed class NormalizerTests(MnistTrainingSetFixture mnist, ITestOutputHelper output) : IClassFixture<MnistTrainingSetFixture>
 {
     [Fact]
     public void Fits_the_published_mnist_statistics_and_agrees_with_a_plain_double_loop()
@@ -80,6 +81,7 @@ public sealed class NormalizerTests(MnistTrainingSetFixture mnist) : IClassFixtu
     {
         var normalizer = Normalizer.Fit(mnist.Train);
         string json = normalizer.ToJson();
+        output.WriteLine(json);
         json.Should().Contain("\"mean\":").And.Contain("\"standardDeviation\":");
         var copy = Normalizer.FromJson(json);
         copy.Mean.Should().Be(normalizer.Mean);

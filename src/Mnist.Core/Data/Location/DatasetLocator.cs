@@ -20,7 +20,7 @@ public sealed class DatasetLocator
     public const string EnvironmentVariableName = "MNIST_DATA";
 
     private readonly Func<string, string?> _getEnvironmentVariable;
-    private readonly IReadOnlyList<string> _searchStartDirectories;
+    private readonly IReadOnlyList<string>? _searchStartDirectories;
 
     /// <summary>Creates a locator; every argument defaults to the real environment.</summary>
     /// <param name="getEnvironmentVariable">Reads an environment variable; <see cref="Environment.GetEnvironmentVariable(string)"/> by default (inject for tests).</param>
@@ -30,7 +30,7 @@ public sealed class DatasetLocator
     public DatasetLocator(Func<string, string?>? getEnvironmentVariable = null, IEnumerable<string>? searchStartDirectories = null, string? cacheRoot = null)
     {
         _getEnvironmentVariable = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
-        _searchStartDirectories = (searchStartDirectories ?? [AppContext.BaseDirectory, Environment.CurrentDirectory]).ToArray();
+        _searchStartDirectories = searchStartDirectories?.ToArray(); // null: read the real folders at each search
         CacheRoot = cacheRoot ?? DefaultCacheRoot;
     }
 
@@ -89,7 +89,7 @@ public sealed class DatasetLocator
             if (found is not null) return found;
         }
 
-        foreach (string start in _searchStartDirectories)
+        foreach (string start in _searchStartDirectories ?? [AppContext.BaseDirectory, Environment.CurrentDirectory])
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
