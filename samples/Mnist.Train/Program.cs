@@ -1,12 +1,33 @@
-using Mnist.Runtime;
-using TorchSharp;
+using System.CommandLine;
+using Mnist.Train;
 
-TorchRuntime.EnsureInitialized();
-using var model = torch.nn.Sequential(
-    ("conv", torch.nn.Conv2d(1, 8, 3)),
-    ("relu", torch.nn.ReLU()),
-    ("flatten", torch.nn.Flatten()),
-    ("dense", torch.nn.Linear(8 * 26 * 26, 10)));
-using var x = torch.zeros(4, 1, 28, 28);
-using var y = model.forward(x);
-Console.WriteLine($"Forward pass OK: output shape ({string.Join(", ", y.shape)})");
+var data = new Option<string?>("--data") { Description = "Folder holding the four IDX files (default: MNIST_DATA, the repo's data/<dataset>, then the user cache)." };
+var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist or kmnist.", DefaultValueFactory = _ => "mnist" };
+dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "kmnist");
+var model = new Option<string>("--model") { Description = "notebook (the exact 2017 miniNet) or improved (batch norm over channels before Flatten).", DefaultValueFactory = _ => "notebook" };
+model.AcceptOnlyFromAmong("notebook", "improved");
+var epochs1 = new Option<int>("--epochs1") { Description = "Epochs of the first phase (the notebook's long_fit: lr 0.01).", DefaultValueFactory = _ => 1 };
+var lr1 = new Option<double>("--lr1") { Description = "Learning rate of the first phase.", DefaultValueFactory = _ => 0.01 };
+var epochs2 = new Option<int>("--epochs2") { Description = "Epochs of the second phase (0 to skip).", DefaultValueFactory = _ => 1 };
+var lr2 = new Option<double>("--lr2") { Description = "Learning rate of the second phase.", DefaultValueFactory = _ => 0.0001 };
+var members = new Option<int>("--members") { Description = "Ensemble members.", DefaultValueFactory = _ => 2 };
+var batch = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 };
+var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and augmentation.", DefaultValueFactory = _ => 1 };
+var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+var augment = new Option<bool>("--augment") { Description = "Train with the notebook's augmentation (use --augment false to switch it off).", DefaultValueFactory = _ => true };
+var output = new Option<string>("--output") { Description = "Folder for pictures, metrics.json, history.csv and the saved ensemble.", DefaultValueFactory = _ => "out" };
+var quick = new Option<bool>("--quick") { Description = $"A first look in about a minute on 2 cores: {TrainSettings.QuickTrainingImages:N0} training images." };
+
+var root = new RootCommand("Trains the 2017 notebook's MNIST ensemble (miniNet, batch norm, dropout, augmentation, 2 members, long_fit) and writes its pictures and metrics.")
+{
+    data, dataset, model, epochs1, lr1, epochs2, lr2, members, batch, seed, threads, augment, output, quick,
+};
+root.SetAction((parse, cancellationToken) =>
+{
+    var settings = new TrainSettings(
+        parse.GetValue(data), parse.GetValue(dataset)!, parse.GetValue(model)!, parse.GetValue(epochs1), parse.GetValue(lr1),
+        parse.GetValue(epochs2), parse.GetValue(lr2), parse.GetValue(members), parse.GetValue(batch), parse.GetValue(seed),
+        parse.GetValue(threads), parse.GetValue(augment), parse.GetValue(output)!, parse.GetValue(quick));
+    return Task.FromResult(TrainRun.Execute(settings, Console.Out, cancellationToken));
+});
+return await root.Parse(args).InvokeAsync();
