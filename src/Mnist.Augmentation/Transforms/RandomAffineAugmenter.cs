@@ -103,52 +103,7 @@ public sealed class RandomAffineAugmenter
         return result;
     }
 
-    internal AffineWarper CreateWarper(int width, int height) =>
-        new(width, height, GetRequiredPadding(width, height), FillMode, FillValue, Interpolation);
-
-    /// <summary>
-    /// The border (pixels on each side) that holds every input position any drawable transform samples, plus one
-    /// pixel for the interpolation kernel and one of slack for the sampled maximisation below.
-    /// </summary>
-    internal int GetRequiredPadding(int width, int height)
-    {
-        double ox = (width - 1) / 2.0, oy = (height - 1) / 2.0;
-        double shiftX = ShiftLimitPixels(WidthShiftRange, width), shiftY = ShiftLimitPixels(HeightShiftRange, height);
-        double shiftNorm = Math.Sqrt((shiftX * shiftX) + (shiftY * shiftY)); // R·t may point along either axis
-        double rotation = Math.Min(RotationRangeDegrees, 180) * Math.PI / 180;
-        double shear = ShearRangeDegrees * Math.PI / 180;
-        double radius = Math.Sqrt(2) * ZoomMax * Math.Sqrt((ox * ox) + (oy * oy)); // bounds |A·c| and its derivatives
-        int rotationSteps = 1 + (int)Math.Ceiling(2 * rotation * radius);
-        int shearSteps = 1 + (int)Math.Ceiling(2 * shear * radius);
-        double extentX = 0, extentY = 0;
-        Span<double> zooms = stackalloc double[] { ZoomMin, ZoomMax };
-        for (int i = 0; i <= rotationSteps; i++)
-        {
-            double theta = -rotation + (2 * rotation * i / rotationSteps);
-            double cos = Math.Cos(theta), sin = Math.Sin(theta);
-            for (int j = 0; j <= shearSteps; j++)
-            {
-                double s = -shear + (2 * shear * j / shearSteps);
-                double shearSin = Math.Sin(s), shearCos = Math.Cos(s);
-                foreach (double zx in zooms)
-                {
-                    foreach (double zy in zooms)
-                    {
-                        for (int corner = 0; corner < 4; corner++)
-                        {
-                            double cx = (corner & 1) == 0 ? -ox : ox, cy = (corner & 2) == 0 ? -oy : oy;
-                            double u = (zx * cx) - (shearSin * zy * cy), v = shearCos * zy * cy;
-                            extentX = Math.Max(extentX, Math.Abs((cos * u) - (sin * v)));
-                            extentY = Math.Max(extentY, Math.Abs((sin * u) + (cos * v)));
-                        }
-                    }
-                }
-            }
-        }
-
-        double beyond = Math.Max(extentX + shiftNorm - ox, extentY + shiftNorm - oy);
-        return Math.Max(2, (int)Math.Ceiling(beyond + 2));
-    }
+    internal AffineWarper CreateWarper(int width, int height) => new(width, height, FillMode, FillValue, Interpolation);
 
     private static double ShiftLimitPixels(double range, int size) => range < 1 ? range * size : range;
 
