@@ -56,6 +56,9 @@ public sealed class AugmentationOptions
     /// <summary>Sampling of the input. Default <see cref="Augmentation.Interpolation.Bilinear"/> (the Keras default).</summary>
     public Interpolation Interpolation { get; set; } = Interpolation.Bilinear;
 
+    /// <summary>Geometry convention (modern Keras or Keras 1.x). Default <see cref="TransformConvention.Modern"/>.</summary>
+    public TransformConvention Convention { get; set; } = TransformConvention.Modern;
+
     /// <summary>
     /// Seed of the shuffling and of every random draw; null (default) picks one at random when a generator is created
     /// (the generator reports it). A seed passed to <c>Flow</c> takes precedence.
@@ -121,6 +124,8 @@ public sealed class AugmentationOptions
             throw new ArgumentOutOfRangeException(nameof(FillValue), FillValue, $"{nameof(FillValue)} must be a finite grey level; got {FillValue}.");
         if (!Enum.IsDefined(Interpolation))
             throw new ArgumentOutOfRangeException(nameof(Interpolation), Interpolation, $"{nameof(Interpolation)} {(int)Interpolation} is not a defined interpolation.");
+        if (!Enum.IsDefined(Convention))
+            throw new ArgumentOutOfRangeException(nameof(Convention), Convention, $"{nameof(Convention)} {(int)Convention} is not a defined convention.");
         if (WorkerCount is < 1 or > MaxWorkerCount)
             throw new ArgumentOutOfRangeException(nameof(WorkerCount), WorkerCount, $"{nameof(WorkerCount)} must be between 1 and {MaxWorkerCount}; got {WorkerCount}.");
         if (PrefetchBatches < 1)

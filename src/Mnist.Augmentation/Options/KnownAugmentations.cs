@@ -9,7 +9,8 @@ public static class KnownAugmentations
     /// <summary>
     /// Reproduces the 2017 notebook's <c>ImageDataGenerator(rotation_range=8, width_shift_range=0.08,
     /// shear_range=0.3, height_shift_range=0.08, zoom_range=0.08)</c> as it ran on Keras 1.x, which read
-    /// <c>shear_range</c> in radians: the shear range is therefore 0.3 rad = ±17.19°.
+    /// <c>shear_range</c> in radians (0.3 rad = ±17.19°), applied the matrix in (row, column) order about
+    /// (H/2 + 0.5, W/2 + 0.5) (<see cref="TransformConvention.Keras1"/>) and sampled with nearest neighbour.
     /// </summary>
     public static AugmentationOptions KerasNotebook2017 => new()
     {
@@ -18,11 +19,14 @@ public static class KnownAugmentations
         HeightShiftRange = 0.08,
         ShearRangeDegrees = Notebook2017ShearRangeDegrees,
         ZoomRange = 0.08,
+        Convention = TransformConvention.Keras1,
+        Interpolation = Interpolation.Nearest,
     };
 
     /// <summary>
     /// The same notebook arguments read by modern Keras (≥ 2), where <c>shear_range=0.3</c> means ±0.3 degrees —
-    /// practically no shear. Use it to reproduce a modern re-run of the notebook.
+    /// practically no shear — with modern geometry and bilinear sampling. Use it to reproduce a modern re-run of the
+    /// notebook.
     /// </summary>
     public static AugmentationOptions KerasNotebookModern => new()
     {

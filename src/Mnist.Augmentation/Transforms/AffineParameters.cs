@@ -21,43 +21,54 @@ public readonly record struct AffineParameters(double RotationDegrees, double Sh
     public static AffineParameters Identity => new(0, 0, 0, 0, 1, 1);
 
     /// <summary>
-    /// The 2×2 linear part A = R·Sh·Z as a MathNet matrix.
+    /// The 2×2 linear part A = R·Sh·Z as a MathNet matrix (modern convention, acting on (x, y)).
     /// </summary>
-    public Matrix<double> GetLinearPart()
-    {
-        double theta = RotationDegrees * Math.PI / 180.0;
-        double shear = ShearDegrees * Math.PI / 180.0;
-        var m = Matrix<double>.Build;
-        var rotation = m.DenseOfArray(new[,] { { Math.Cos(theta), -Math.Sin(theta) }, { Math.Sin(theta), Math.Cos(theta) } });
-        var shearing = m.DenseOfArray(new[,] { { 1.0, -Math.Sin(shear) }, { 0.0, Math.Cos(shear) } });
-        var zoom = m.DenseOfDiagonalArray(new[] { ZoomX, ZoomY });
-        return rotation * shearing * zoom;
-    }
+    public Matrix<double> GetLinearPart() => Compose(RotationDegrees, ShearDegrees, ZoomX, ZoomY);
 
     /// <summary>
-    /// The homogeneous 3×3 matrix that maps an output pixel (x, y, 1) to the input position it samples
-    /// (Keras' transform matrix, before its row/column swap), for an image of <paramref name="width"/> × <paramref name="height"/>.
+    /// The homogeneous 3×3 matrix that maps an output pixel (x, y, 1) (x = column, y = row) to the input position it
+    /// samples, for an image of <paramref name="width"/> × <paramref name="height"/>.
     /// </summary>
     /// <param name="width">Image width W in pixels.</param>
     /// <param name="height">Image height H in pixels.</param>
-    public Matrix<double> GetOutputToInputMatrix(int width, int height)
+    /// <param name="convention">
+    /// <see cref="TransformConvention.Modern"/>: p_in = A·(p − o) + o + R·t in (x, y) with o = ((W−1)/2, (H−1)/2).
+    /// <see cref="TransformConvention.Keras1"/>: the same formula in (row, column) coordinates with
+    /// A = R·Sh·diag(<see cref="ZoomY"/>, <see cref="ZoomX"/>), t = (<see cref="ShiftY"/>, <see cref="ShiftX"/>) and
+    /// o = (H/2 + 0.5, W/2 + 0.5), rewritten for (x, y).
+    /// </param>
+    public Matrix<double> GetOutputToInputMatrix(int width, int height, TransformConvention convention = TransformConvention.Modern)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        bool legacy = convention == TransformConvention.Keras1;
+        var a = legacy ? Compose(RotationDegrees, ShearDegrees, ZoomY, ZoomX) : GetLinearPart();
         double theta = RotationDegrees * Math.PI / 180.0;
         double cos = Math.Cos(theta), sin = Math.Sin(theta);
-        var a = GetLinearPart();
-        double ox = (width - 1) / 2.0, oy = (height - 1) / 2.0;
+
+        // In the convention's own coordinates (u, v): (x, y) for modern Keras, (row, column) for Keras 1.x.
+        double tu = legacy ? ShiftY : ShiftX, tv = legacy ? ShiftX : ShiftY;
+        double ou = legacy ? (height / 2.0) + 0.5 : (width - 1) / 2.0;
+        double ov = legacy ? (width / 2.0) + 0.5 : (height - 1) / 2.0;
 
         // b = o + R·t − A·o
-        double bx = ox + (cos * ShiftX) - (sin * ShiftY) - ((a[0, 0] * ox) + (a[0, 1] * oy));
-        double by = oy + (sin * ShiftX) + (cos * ShiftY) - ((a[1, 0] * ox) + (a[1, 1] * oy));
-        return Matrix<double>.Build.DenseOfArray(new[,]
-        {
-            { a[0, 0], a[0, 1], bx },
-            { a[1, 0], a[1, 1], by },
-            { 0.0, 0.0, 1.0 },
-        });
+        double bu = ou + (cos * tu) - (sin * tv) - ((a[0, 0] * ou) + (a[0, 1] * ov));
+        double bv = ov + (sin * tu) + (cos * tv) - ((a[1, 0] * ou) + (a[1, 1] * ov));
+        var build = Matrix<double>.Build;
+        return legacy
+            ? build.DenseOfArray(new[,] { { a[1, 1], a[1, 0], bv }, { a[0, 1], a[0, 0], bu }, { 0.0, 0.0, 1.0 } })
+            : build.DenseOfArray(new[,] { { a[0, 0], a[0, 1], bu }, { a[1, 0], a[1, 1], bv }, { 0.0, 0.0, 1.0 } });
+    }
+
+    private static Matrix<double> Compose(double rotationDegrees, double shearDegrees, double zoom0, double zoom1)
+    {
+        double theta = rotationDegrees * Math.PI / 180.0;
+        double shear = shearDegrees * Math.PI / 180.0;
+        var m = Matrix<double>.Build;
+        var rotation = m.DenseOfArray(new[,] { { Math.Cos(theta), -Math.Sin(theta) }, { Math.Sin(theta), Math.Cos(theta) } });
+        var shearing = m.DenseOfArray(new[,] { { 1.0, -Math.Sin(shear) }, { 0.0, Math.Cos(shear) } });
+        var zoom = m.DenseOfDiagonalArray(new[] { zoom0, zoom1 });
+        return rotation * shearing * zoom;
     }
 
     /// <inheritdoc />

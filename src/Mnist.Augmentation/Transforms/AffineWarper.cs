@@ -35,9 +35,11 @@ internal sealed class AffineWarper : IDisposable
     private readonly float _fillValue;
     private readonly bool _nearest;
     private readonly Size _targetSize;
+    private readonly TransformConvention _convention;
 
-    public AffineWarper(int width, int height, FillMode fillMode, double fillValue, Interpolation interpolation)
+    public AffineWarper(int width, int height, FillMode fillMode, double fillValue, Interpolation interpolation, TransformConvention convention = TransformConvention.Modern)
     {
+        _convention = convention;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         Width = width;
@@ -67,7 +69,7 @@ internal sealed class AffineWarper : IDisposable
         destination = destination[..size];
 
         // Output → input map p_in = A·p + b (Keras), composed with MathNet; ImageSharp wants its inverse.
-        Matrix<double> map = parameters.GetOutputToInputMatrix(Width, Height);
+        Matrix<double> map = parameters.GetOutputToInputMatrix(Width, Height, _convention);
         Matrix<double> forward = map.Inverse();
         var matrix = new Matrix3x2(
             (float)forward[0, 0], (float)forward[1, 0],

@@ -23,6 +23,7 @@ public sealed class RandomAffineAugmenter
         FillMode = options.FillMode;
         FillValue = options.FillValue;
         Interpolation = options.Interpolation;
+        Convention = options.Convention;
     }
 
     /// <summary>Largest rotation either way, in degrees.</summary>
@@ -51,6 +52,9 @@ public sealed class RandomAffineAugmenter
 
     /// <summary>Input sampling.</summary>
     public Interpolation Interpolation { get; }
+
+    /// <summary>Geometry convention.</summary>
+    public TransformConvention Convention { get; }
 
     /// <summary>
     /// Draws the transform of sample <paramref name="index"/> in epoch <paramref name="epoch"/>: a MathNet
@@ -103,7 +107,7 @@ public sealed class RandomAffineAugmenter
         return result;
     }
 
-    internal AffineWarper CreateWarper(int width, int height) => new(width, height, FillMode, FillValue, Interpolation);
+    internal AffineWarper CreateWarper(int width, int height) => new(width, height, FillMode, FillValue, Interpolation, Convention);
 
     private static double ShiftLimitPixels(double range, int size) => range < 1 ? range * size : range;
 

@@ -35,6 +35,18 @@ public class AffineOracleTests
         result.Select(v => MathF.Round(v, 3)).Should().Equal(13, 9, 5, 1, 14, 10, 6, 2, 15, 11, 7, 3, 16, 12, 8, 4);
     }
 
+    [Fact]
+    public void Keras1_convention_rotates_row_column_indices_about_the_off_centre_point()
+    {
+        byte[] image = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        var augmenter = new RandomAffineAugmenter(new AugmentationOptions { Convention = TransformConvention.Keras1, Interpolation = Interpolation.Nearest });
+
+        var result = augmenter.Apply(image, 4, 4, AffineParameters.Identity with { RotationDegrees = 90 });
+
+        // Keras 1.x: (r_in, c_in) = (5 − c, r) about o = (2.5, 2.5), rows clamped to 3 (nearest fill)
+        result.Should().Equal(13, 13, 13, 9, 14, 14, 14, 10, 15, 15, 15, 11, 16, 16, 16, 12);
+    }
+
     [Theory]
     [InlineData(Interpolation.Nearest)]
     [InlineData(Interpolation.Bilinear)]

@@ -19,6 +19,7 @@ public class AugmentationOptionsTests
         { o => o.FillValue = double.NaN, nameof(AugmentationOptions.FillValue) },
         { o => o.FillMode = (FillMode)17, nameof(AugmentationOptions.FillMode) },
         { o => o.Interpolation = (Interpolation)5, nameof(AugmentationOptions.Interpolation) },
+        { o => o.Convention = (TransformConvention)9, nameof(AugmentationOptions.Convention) },
         { o => o.WorkerCount = 0, nameof(AugmentationOptions.WorkerCount) },
         { o => o.PrefetchBatches = 0, nameof(AugmentationOptions.PrefetchBatches) },
     };
@@ -58,6 +59,10 @@ public class AugmentationOptionsTests
         preset.WidthShiftRange.Should().Be(0.08);
         preset.HeightShiftRange.Should().Be(0.08);
         preset.ZoomRange.Should().Be(0.08);
+        preset.Convention.Should().Be(TransformConvention.Keras1);
+        preset.Interpolation.Should().Be(Interpolation.Nearest, "Keras 1.x sampled with scipy order 0");
+        KnownAugmentations.KerasNotebookModern.Convention.Should().Be(TransformConvention.Modern);
+        KnownAugmentations.KerasNotebookModern.Interpolation.Should().Be(Interpolation.Bilinear);
         KnownAugmentations.KerasNotebookModern.ShearRangeDegrees.Should().Be(0.3);
     }
 

@@ -20,15 +20,19 @@ public class ReferenceAgreementTests(ITestOutputHelper output)
         { Interpolation.Bilinear, FillMode.Nearest, "strong" },
         { Interpolation.Bilinear, FillMode.Constant, "strong" },
         { Interpolation.Nearest, FillMode.Constant, "strong" },
+        { Interpolation.Nearest, FillMode.Nearest, "notebook2017-keras1" },
+        { Interpolation.Nearest, FillMode.Constant, "notebook2017-keras1" },
+        { Interpolation.Bilinear, FillMode.Nearest, "strong-keras1" },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void ImageSharp_output_agrees_with_the_reference_formula(Interpolation interpolation, FillMode fill, string ranges)
     {
-        var options = ranges == "strong"
+        var options = ranges.StartsWith("strong", StringComparison.Ordinal)
             ? new AugmentationOptions { RotationRangeDegrees = 45, WidthShiftRange = 0.2, HeightShiftRange = 0.2, ShearRangeDegrees = 30, ZoomFactorRange = (0.6, 1.5) }
             : KnownAugmentations.KerasNotebook2017;
+        options.Convention = ranges.EndsWith("keras1", StringComparison.Ordinal) ? TransformConvention.Keras1 : TransformConvention.Modern;
         options.Interpolation = interpolation;
         options.FillMode = fill;
         options.FillValue = fill == FillMode.Constant ? 37 : 0; // a non-zero cval exposes border handling
@@ -44,7 +48,7 @@ public class ReferenceAgreementTests(ITestOutputHelper output)
             var p = augmenter.Draw(seed: 2017, epoch: 0, index: i, 28, 28);
             var image = digits.GetImage(i).ToArray();
             warper.Warp(image, p, actual);
-            var expected = ReferenceAffineTransform.Apply(image, 28, 28, p, interpolation == Interpolation.Nearest ? 0 : 1, fill, options.FillValue);
+            var expected = ReferenceAffineTransform.Apply(image, 28, 28, p, interpolation == Interpolation.Nearest ? 0 : 1, fill, options.FillValue, keras1: options.Convention == TransformConvention.Keras1);
             for (int k = 0; k < actual.Length; k++)
             {
                 double d = Math.Abs(actual[k] - expected[k]);
