@@ -194,6 +194,11 @@ public sealed class AugmentingBatchSource : IBatchSource
         {
             // The consumer left or cancelled.
         }
+        catch (Exception ex)
+        {
+            // The worker itself failed (e.g. creating its buffers): fail every pending batch so the consumer never waits in vain.
+            foreach (var result in results) result?.TrySetException(ex);
+        }
         finally
         {
             Interlocked.Decrement(ref _activeWorkers);
