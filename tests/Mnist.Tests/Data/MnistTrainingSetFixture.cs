@@ -6,9 +6,7 @@ namespace Mnist.Tests.Data;
 /// <summary>The real MNIST splits from data/mnist, loaded once and shared by the test classes that need them.</summary>
 public sealed class MnistTrainingSetFixture
 {
-    private static readonly Lazy<MnistSplits> SplitsLazy = new(() => MnistDataset.LoadSplits(KnownDatasets.Mnist, RepoPaths.MnistData));
-
-    public MnistSplits Splits => SplitsLazy.Value;
+    public MnistSplits Splits => TestDigits.Splits;
 
     public MnistDataset Train => Splits.Train;
 

@@ -1,0 +1,140 @@
+namespace Mnist.Augmentation;
+
+/// <summary>
+/// Settings of the random affine augmentation, named after Keras' <c>ImageDataGenerator</c> arguments with their units
+/// in the names. Mutable; <see cref="Validate"/> (called by <see cref="RandomAffineAugmenter"/> and
+/// <see cref="MnistDatasetAugmentationExtensions.Augment(Data.MnistDataset, AugmentationOptions)"/>) checks it and the
+/// augmenter takes an immutable snapshot. All ranges default to 0 (no augmentation), like Keras.
+/// </summary>
+/// <remarks>
+/// Per image the augmenter draws θ ~ U(−<see cref="RotationRangeDegrees"/>, +…), a horizontal shift
+/// ~ U(−<see cref="WidthShiftRange"/>, +…)·W, a vertical shift ~ U(−<see cref="HeightShiftRange"/>, +…)·H, a shear
+/// ~ U(−<see cref="ShearRangeDegrees"/>, +…) and zoom factors zx, zy drawn independently from the zoom interval.
+/// See docs/augmentation.md for the exact formula.
+/// </remarks>
+public sealed class AugmentationOptions
+{
+    /// <summary>Largest rotation in degrees either way; 0 (default) disables rotation. Positive angles turn the content counter-clockwise.</summary>
+    public double RotationRangeDegrees { get; set; }
+
+    /// <summary>
+    /// Largest horizontal shift either way: a fraction of the width when below 1, a number of pixels when 1 or more
+    /// (as in Keras). Default 0.
+    /// </summary>
+    public double WidthShiftRange { get; set; }
+
+    /// <summary>
+    /// Largest vertical shift either way: a fraction of the height when below 1, a number of pixels when 1 or more
+    /// (as in Keras). Default 0.
+    /// </summary>
+    public double HeightShiftRange { get; set; }
+
+    /// <summary>
+    /// Largest shear angle in <b>degrees</b> either way (modern Keras); must be below 90. Default 0.
+    /// Keras 1.x read this argument in radians: see <see cref="KnownAugmentations.KerasNotebook2017"/>.
+    /// </summary>
+    public double ShearRangeDegrees { get; set; }
+
+    /// <summary>
+    /// Keras' scalar <c>zoom_range</c> z: zx and zy are drawn independently from [1 − z, 1 + z]; must be in [0, 1).
+    /// Default 0. Ignored when <see cref="ZoomFactorRange"/> is set. Factors above 1 shrink the content.
+    /// </summary>
+    public double ZoomRange { get; set; }
+
+    /// <summary>
+    /// An explicit zoom interval [Min, Max] (Keras' <c>zoom_range=[lower, upper]</c>), 0 &lt; Min ≤ Max; overrides
+    /// <see cref="ZoomRange"/> when set. Default null.
+    /// </summary>
+    public (double Min, double Max)? ZoomFactorRange { get; set; }
+
+    /// <summary>How pixels that come from outside the input are filled. Default <see cref="Augmentation.FillMode.Nearest"/> (the Keras default).</summary>
+    public FillMode FillMode { get; set; } = FillMode.Nearest;
+
+    /// <summary>Grey level (0–255 scale) used by <see cref="Augmentation.FillMode.Constant"/>. Default 0.</summary>
+    public double FillValue { get; set; }
+
+    /// <summary>Sampling of the input. Default <see cref="Augmentation.Interpolation.Bilinear"/> (the Keras default).</summary>
+    public Interpolation Interpolation { get; set; } = Interpolation.Bilinear;
+
+    /// <summary>Geometry convention (modern Keras or Keras 1.x). Default <see cref="TransformConvention.Modern"/>.</summary>
+    public TransformConvention Convention { get; set; } = TransformConvention.Modern;
+
+    /// <summary>
+    /// Seed of the shuffling and of every random draw; null (default) picks one at random when a generator is created
+    /// (the generator reports it). A seed passed to <c>Flow</c> takes precedence.
+    /// </summary>
+    public int? Seed { get; set; }
+
+    /// <summary>
+    /// Number of threads that augment batches ahead of the consumer. Default 1: on small machines LibTorch's OpenMP
+    /// threads slow down badly when other threads compete, and one worker already outpaces CPU training by far.
+    /// </summary>
+    public int WorkerCount { get; set; } = DefaultWorkerCount;
+
+    /// <summary>Maximum number of batches prepared ahead of the consumer (the bounded prefetch queue). Default 3.</summary>
+    public int PrefetchBatches { get; set; } = DefaultPrefetchBatches;
+
+    /// <summary>Default of <see cref="WorkerCount"/>.</summary>
+    public const int DefaultWorkerCount = 1;
+
+    /// <summary>Default of <see cref="PrefetchBatches"/>.</summary>
+    public const int DefaultPrefetchBatches = 3;
+
+    /// <summary>Upper limit of <see cref="WorkerCount"/>.</summary>
+    public const int MaxWorkerCount = 64;
+
+    /// <summary>Creates a copy of these options.</summary>
+    public AugmentationOptions Clone() => (AugmentationOptions)MemberwiseClone();
+
+    /// <summary>Checks every setting.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is negative, NaN, infinite or out of its range; the message names it.</exception>
+    public void Validate()
+    {
+        RequireRange(RotationRangeDegrees, nameof(RotationRangeDegrees));
+        RequireRange(WidthShiftRange, nameof(WidthShiftRange));
+        RequireRange(HeightShiftRange, nameof(HeightShiftRange));
+        RequireRange(ShearRangeDegrees, nameof(ShearRangeDegrees));
+        if (ShearRangeDegrees >= 90)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ShearRangeDegrees), ShearRangeDegrees,
+                $"{nameof(ShearRangeDegrees)} must be below 90 degrees (a 90° shear is degenerate); got {ShearRangeDegrees}. Did you pass radians where degrees are expected, or degrees where Keras 1.x expected radians?");
+        }
+
+        if (ZoomFactorRange is { } zoom)
+        {
+            if (!double.IsFinite(zoom.Min) || !double.IsFinite(zoom.Max) || zoom.Min <= 0 || zoom.Max < zoom.Min)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ZoomFactorRange), zoom,
+                    $"{nameof(ZoomFactorRange)} must satisfy 0 < Min ≤ Max with finite bounds; got [{zoom.Min}, {zoom.Max}].");
+            }
+        }
+        else
+        {
+            RequireRange(ZoomRange, nameof(ZoomRange));
+            if (ZoomRange >= 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(ZoomRange), ZoomRange,
+                    $"{nameof(ZoomRange)} must be below 1 so that the zoom factors 1 ± {nameof(ZoomRange)} stay positive; got {ZoomRange}. Use {nameof(ZoomFactorRange)} for an explicit interval.");
+            }
+        }
+
+        if (!Enum.IsDefined(FillMode))
+            throw new ArgumentOutOfRangeException(nameof(FillMode), FillMode, $"{nameof(FillMode)} {(int)FillMode} is not a defined fill mode.");
+        if (!double.IsFinite(FillValue))
+            throw new ArgumentOutOfRangeException(nameof(FillValue), FillValue, $"{nameof(FillValue)} must be a finite grey level; got {FillValue}.");
+        if (!Enum.IsDefined(Interpolation))
+            throw new ArgumentOutOfRangeException(nameof(Interpolation), Interpolation, $"{nameof(Interpolation)} {(int)Interpolation} is not a defined interpolation.");
+        if (!Enum.IsDefined(Convention))
+            throw new ArgumentOutOfRangeException(nameof(Convention), Convention, $"{nameof(Convention)} {(int)Convention} is not a defined convention.");
+        if (WorkerCount is < 1 or > MaxWorkerCount)
+            throw new ArgumentOutOfRangeException(nameof(WorkerCount), WorkerCount, $"{nameof(WorkerCount)} must be between 1 and {MaxWorkerCount}; got {WorkerCount}.");
+        if (PrefetchBatches < 1)
+            throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, $"{nameof(PrefetchBatches)} must be at least 1; got {PrefetchBatches}.");
+    }
+
+    private static void RequireRange(double value, string name)
+    {
+        if (double.IsNaN(value) || double.IsInfinity(value) || value < 0)
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite, non-negative range; got {value}.");
+    }
+}

@@ -1,0 +1,115 @@
+using MathNet.Numerics.Random;
+
+namespace Mnist.Augmentation;
+
+/// <summary>
+/// The validated, immutable form of <see cref="AugmentationOptions"/>: draws random <see cref="AffineParameters"/>
+/// the way Keras' <c>ImageDataGenerator</c> does and applies them to images with ImageSharp. Thread-safe.
+/// </summary>
+public sealed class RandomAffineAugmenter
+{
+    /// <summary>Validates <paramref name="options"/> and takes a snapshot of them.</summary>
+    /// <param name="options">The settings; later changes to the object do not affect this augmenter.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is invalid; the message names it.</exception>
+    public RandomAffineAugmenter(AugmentationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        RotationRangeDegrees = options.RotationRangeDegrees;
+        WidthShiftRange = options.WidthShiftRange;
+        HeightShiftRange = options.HeightShiftRange;
+        ShearRangeDegrees = options.ShearRangeDegrees;
+        (ZoomMin, ZoomMax) = options.ZoomFactorRange ?? (1 - options.ZoomRange, 1 + options.ZoomRange);
+        FillMode = options.FillMode;
+        FillValue = options.FillValue;
+        Interpolation = options.Interpolation;
+        Convention = options.Convention;
+    }
+
+    /// <summary>Largest rotation either way, in degrees.</summary>
+    public double RotationRangeDegrees { get; }
+
+    /// <summary>Largest horizontal shift either way (fraction of the width below 1, pixels from 1).</summary>
+    public double WidthShiftRange { get; }
+
+    /// <summary>Largest vertical shift either way (fraction of the height below 1, pixels from 1).</summary>
+    public double HeightShiftRange { get; }
+
+    /// <summary>Largest shear either way, in degrees.</summary>
+    public double ShearRangeDegrees { get; }
+
+    /// <summary>Lower bound of the zoom factors zx and zy.</summary>
+    public double ZoomMin { get; }
+
+    /// <summary>Upper bound of the zoom factors zx and zy.</summary>
+    public double ZoomMax { get; }
+
+    /// <summary>Fill mode for positions outside the input.</summary>
+    public FillMode FillMode { get; }
+
+    /// <summary>Grey level used by <see cref="Augmentation.FillMode.Constant"/>.</summary>
+    public double FillValue { get; }
+
+    /// <summary>Input sampling.</summary>
+    public Interpolation Interpolation { get; }
+
+    /// <summary>Geometry convention.</summary>
+    public TransformConvention Convention { get; }
+
+    /// <summary>
+    /// Draws the transform of sample <paramref name="index"/> in epoch <paramref name="epoch"/>: a MathNet
+    /// <see cref="Xoshiro256StarStar"/> seeded by a hash of (<paramref name="seed"/>, <paramref name="epoch"/>,
+    /// <paramref name="index"/>), so the result never depends on threads or on the order of processing.
+    /// </summary>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="epoch">0-based epoch.</param>
+    /// <param name="index">Index of the sample in its dataset.</param>
+    /// <param name="width">Image width (scales a fractional width shift).</param>
+    /// <param name="height">Image height (scales a fractional height shift).</param>
+    public AffineParameters Draw(int seed, int epoch, int index, int width, int height) =>
+        Draw(new Xoshiro256StarStar(SampleSeed.Derive(seed, epoch, index), threadSafe: false), width, height);
+
+    /// <summary>
+    /// Draws a transform from <paramref name="random"/>, in the order θ, horizontal shift, vertical shift, shear,
+    /// zx, zy (six uniform numbers, whether or not a range is 0).
+    /// </summary>
+    /// <param name="random">The random source.</param>
+    /// <param name="width">Image width (scales a fractional width shift).</param>
+    /// <param name="height">Image height (scales a fractional height shift).</param>
+    public AffineParameters Draw(Random random, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        double theta = Symmetric(random, RotationRangeDegrees);
+        double shiftX = Symmetric(random, ShiftLimitPixels(WidthShiftRange, width));
+        double shiftY = Symmetric(random, ShiftLimitPixels(HeightShiftRange, height));
+        double shear = Symmetric(random, ShearRangeDegrees);
+        double zx = ZoomMin + ((ZoomMax - ZoomMin) * random.NextDouble());
+        double zy = ZoomMin + ((ZoomMax - ZoomMin) * random.NextDouble());
+        return new AffineParameters(theta, shiftX, shiftY, shear, zx, zy);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="parameters"/> to one image with this augmenter's fill mode and interpolation.
+    /// Convenient for single images; the batch generator reuses its buffers instead.
+    /// </summary>
+    /// <param name="image">width × height bytes, row-major.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="parameters">The transform.</param>
+    /// <returns>width × height grey levels on the 0–255 scale.</returns>
+    public float[] Apply(ReadOnlySpan<byte> image, int width, int height, AffineParameters parameters)
+    {
+        var result = new float[width * height];
+        using var warper = CreateWarper(width, height);
+        warper.Warp(image, parameters, result);
+        return result;
+    }
+
+    internal AffineWarper CreateWarper(int width, int height) => new(width, height, FillMode, FillValue, Interpolation, Convention);
+
+    private static double ShiftLimitPixels(double range, int size) => range < 1 ? range * size : range;
+
+    private static double Symmetric(Random random, double range) => range * ((2 * random.NextDouble()) - 1);
+}
