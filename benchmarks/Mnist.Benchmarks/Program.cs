@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using Mnist.Augmentation;
 using Mnist.Batching;
 using Mnist.Benchmarks;
 using Mnist.Data;
@@ -75,4 +76,40 @@ using (var one = splits.Test.Slice(0, 1).ToImageTensor(ScalarType.Float32))
 }
 
 Console.WriteLine();
+Console.WriteLine("| augmentation (KerasNotebook2017, 28×28) | images/s |");
+Console.WriteLine("|---|---|");
+var augmentSet = splits.Train.Slice(0, Math.Min(20_000, splits.Train.Count));
+foreach (int workers in new[] { 1, 2 })
+{
+    var options = KnownAugmentations.KerasNotebook2017;
+    options.WorkerCount = workers;
+    double rate = Measure.MedianRate(repeats, () =>
+    {
+        int n = 0;
+        foreach (var b in augmentSet.Augment(options).Flow(64, shuffle: true, seed: 1).GetBatches(0))
+        {
+            n += b.Count;
+            b.Dispose();
+        }
+
+        return n;
+    });
+    Console.WriteLine($"| {workers} worker(s), alone | {rate.ToString("F0", inv)} |");
+}
+
+int epochSamples = Arg("--epoch-samples", samples);
+var epochSet = splits.Train.Slice(0, Math.Min(epochSamples, splits.Train.Count));
+double plainSeconds = double.MaxValue, augmentedSeconds = double.MaxValue;
+for (int r = 0; r < repeats; r++)
+{
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    model.Fit(epochSet.Batches(64, shuffle: true, seed: r));
+    plainSeconds = Math.Min(plainSeconds, clock.Elapsed.TotalSeconds);
+    clock.Restart();
+    model.Fit(epochSet.Augment(KnownAugmentations.KerasNotebook2017).Flow(64, shuffle: true, seed: r));
+    augmentedSeconds = Math.Min(augmentedSeconds, clock.Elapsed.TotalSeconds);
+}
+
+Console.WriteLine();
+Console.WriteLine($"epoch of {epochSet.Count} images, batch 64 (best of {repeats}): plain {plainSeconds.ToString("F2", inv)} s, augmented {augmentedSeconds.ToString("F2", inv)} s, augmented / plain {(augmentedSeconds / plainSeconds).ToString("F3", inv)}");
 Console.WriteLine($"peak RSS: {Measure.PeakRssMiB().ToString("F0", inv)} MiB");
