@@ -18,7 +18,7 @@ internal sealed class NormalizeModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var shifted = input.sub(_mean);
-        return shifted.mul_(_scale);
+        // mul_ works in place and returns the same tensor as sub: it must not be disposed here.
+        return input.sub(_mean).mul_(_scale);
     }
 }
