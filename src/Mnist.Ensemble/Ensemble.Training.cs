@@ -34,6 +34,17 @@ public sealed partial class Ensemble
         return Fit((_, _) => train, new EnsembleFitOptions { Schedule = schedule, Validation = validation, Progress = progress }, cancellationToken);
     }
 
+    /// <summary>Trains every member on the same source with full <paramref name="options"/> (schedule, validation, callbacks, progress, skipping).</summary>
+    /// <param name="train">Training batches.</param>
+    /// <param name="options">What and how to train.</param>
+    /// <param name="cancellationToken">Stops training.</param>
+    /// <exception cref="EnsembleTrainingCanceledException">Cancelled; finished members stay trained.</exception>
+    public EnsembleTrainingResult Fit(IBatchSource train, EnsembleFitOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return Fit((_, _) => train, options, cancellationToken);
+    }
+
     /// <summary>
     /// Trains every member with <paramref name="schedule"/> on a dataset, each member in its own shuffled order (seeded with
     /// <see cref="EnsembleMember.Seed"/>).
