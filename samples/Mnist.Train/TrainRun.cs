@@ -5,7 +5,7 @@ using Mnist.Analysis;
 using Mnist.Augmentation;
 using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Ensemble;
+using Mnist.Ensembles;
 using Mnist.Models;
 using Mnist.Models.Presets;
 using Mnist.Plotting;

@@ -1,0 +1,134 @@
+using Mnist.Models;
+using Mnist.Training.Optimizers;
+using TorchSharp;
+
+namespace Mnist.Ensembles;
+
+/// <summary>
+/// Creates <see cref="Ensemble"/>s: from a configured <see cref="SequentialBuilder"/> (usually through
+/// <c>builder.ToEnsemble(members: 2, seed: 1)</c>) or from a model factory, with <see cref="EnsembleOptions"/>.
+/// Mutable and reusable: every <see cref="Build"/> creates fresh members.
+/// </summary>
+public sealed class EnsembleBuilder
+{
+    private readonly Func<int, int, SequentialModel> _memberFactory;
+
+    /// <summary>Members are built from <paramref name="architecture"/> (copied now; later changes to it do not apply).</summary>
+    /// <param name="architecture">The member architecture, e.g. <c>KnownModels.NotebookMiniNet(normalizer)</c>.</param>
+    /// <param name="options">Options (copied); defaults documented on <see cref="EnsembleOptions"/>.</param>
+    public EnsembleBuilder(SequentialBuilder architecture, EnsembleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        Architecture = architecture.Clone();
+        Options = options?.Clone() ?? new EnsembleOptions();
+        _memberFactory = (_, seed) => Architecture.Build(Options.ModelOptionsFor(seed));
+    }
+
+    /// <summary>Members are created by <paramref name="memberFactory"/>.</summary>
+    /// <param name="memberFactory">
+    /// Creates member <c>memberIndex</c> (0-based) and should seed it with <c>memberSeed</c>, e.g.
+    /// <c>(i, seed) =&gt; myBuilder.Build(new ModelOptions { Seed = seed })</c>. Each call must return a new model; the
+    /// ensemble takes ownership of it.
+    /// </param>
+    /// <param name="options">Options (copied); <see cref="EnsembleOptions.Device"/> is not applied to factory-made models.</param>
+    public EnsembleBuilder(Func<int, int, SequentialModel> memberFactory, EnsembleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(memberFactory);
+        _memberFactory = memberFactory;
+        Options = options?.Clone() ?? new EnsembleOptions();
+    }
+
+    /// <summary>The options used by <see cref="Build"/>; change them freely before building.</summary>
+    public EnsembleOptions Options { get; }
+
+    /// <summary>The member architecture, or <see langword="null"/> when members come from a factory.</summary>
+    public SequentialBuilder? Architecture { get; }
+
+    /// <summary>Sets <see cref="EnsembleOptions.MemberCount"/>.</summary>
+    public EnsembleBuilder WithMembers(int memberCount)
+    {
+        Options.MemberCount = memberCount;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="EnsembleOptions.Seed"/>.</summary>
+    public EnsembleBuilder WithSeed(int seed)
+    {
+        Options.Seed = seed;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="EnsembleOptions.Combination"/>.</summary>
+    public EnsembleBuilder WithCombination(EnsembleCombination combination)
+    {
+        Options.Combination = combination;
+        return this;
+    }
+
+    /// <summary>Uses <see cref="EnsembleCombination.WeightedMean"/> with one weight per member.</summary>
+    public EnsembleBuilder WithWeights(params double[] weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        Options.Weights = (double[])weights.Clone();
+        Options.Combination = EnsembleCombination.WeightedMean;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="EnsembleOptions.OptimizerFactory"/> (<see langword="null"/>: members stay uncompiled).</summary>
+    public EnsembleBuilder WithOptimizer(Func<OptimizerOptions>? optimizerFactory)
+    {
+        Options.OptimizerFactory = optimizerFactory;
+        return this;
+    }
+
+    /// <summary>Sets <see cref="EnsembleOptions.Device"/> and <see cref="EnsembleOptions.DeviceIndex"/>.</summary>
+    public EnsembleBuilder OnDevice(DeviceType device, int deviceIndex = -1)
+    {
+        Options.Device = device;
+        Options.DeviceIndex = deviceIndex;
+        return this;
+    }
+
+    /// <summary>Validates the options, creates and compiles every member, and returns the ensemble (untrained).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    /// <exception cref="ArgumentException">The factory returned null or the same model twice, or the members' input/output shapes differ.</exception>
+    /// <exception cref="ModelBuildException">The architecture cannot be built.</exception>
+    public Ensemble Build()
+    {
+        var options = Options.Clone();
+        options.Validate();
+        var ensemble = new Ensemble(options.Seed, options.Combination);
+        try
+        {
+            for (int i = 0; i < options.MemberCount; i++)
+            {
+                int seed = Ensemble.MemberSeed(options.Seed, i);
+                var model = _memberFactory(i, seed)
+                    ?? throw new ArgumentException($"The member factory returned null for member {i + 1}.");
+                try
+                {
+                    if (options.OptimizerFactory is { } createOptimizer && model.OptimizerOptions is null)
+                    {
+                        var optimizer = createOptimizer() ?? throw new ArgumentException("The optimizer factory returned null.");
+                        model.Compile(optimizer);
+                    }
+
+                    ensemble.AddMember(model, options.Weights?[i] ?? 1.0, isTrained: false);
+                }
+                catch
+                {
+                    // Not added (AddMember only adds after every check); disposing twice is harmless if it was a duplicate.
+                    model.Dispose();
+                    throw;
+                }
+            }
+
+            return ensemble;
+        }
+        catch
+        {
+            ensemble.Dispose();
+            throw;
+        }
+    }
+}

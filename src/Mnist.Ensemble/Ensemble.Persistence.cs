@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mnist.Models;
+using Mnist.Models.Layers;
+using Mnist.Models.Persistence;
+using Mnist.Training.Optimizers;
+
+namespace Mnist.Ensembles;
+
+public sealed partial class Ensemble
+{
+    /// <summary>Name of the manifest inside an ensemble folder.</summary>
+    public const string ManifestFileName = "ensemble.json";
+
+    /// <summary>The <c>format</c> value of ensemble manifests.</summary>
+    public const string ManifestFormat = "mnist-ensemble";
+
+    /// <summary>The manifest version this library writes and reads.</summary>
+    public const int ManifestVersion = 1;
+
+    /// <summary>Entry of Core's whole-model file that holds the architecture.</summary>
+    private const string ModelArchitectureEntry = "model.json";
+
+    /// <summary>File name of member <paramref name="memberNumber"/> (1-based) in an ensemble folder: <c>member-1.mnistmodel</c>.</summary>
+    public static string MemberFileName(int memberNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memberNumber);
+        return string.Create(CultureInfo.InvariantCulture, $"member-{memberNumber}.mnistmodel");
+    }
+
+    /// <summary>
+    /// Saves the ensemble as a folder: <c>ensemble.json</c> (format version, member count, seed, combination, input and
+    /// output shape, member 1's architecture with the normaliser's statistics, and per member its file, SHA-256,
+    /// architecture hash, seed, weight and training state) and one Core whole-model file per member
+    /// (<c>member-1.mnistmodel</c>, …). Everything is written into a hidden sibling folder first and then swapped in, so a
+    /// failure midway leaves an existing ensemble folder intact.
+    /// </summary>
+    /// <param name="folder">The destination folder; an existing ensemble folder there is replaced.</param>
+    /// <exception cref="InvalidOperationException">The ensemble has no members.</exception>
+    /// <exception cref="NotSupportedException">A member has Lambda or custom-module layers (they cannot be stored in a model file).</exception>
+    /// <exception cref="EnsembleFileException">The folder exists, is not empty and is not an ensemble folder (nothing is replaced).</exception>
+    public void Save(string folder)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (_members.Count == 0) throw new InvalidOperationException("An empty ensemble cannot be saved.");
+        DirectorySwap.Replace(
+            folder,
+            WriteFolder,
+            existing => File.Exists(Path.Combine(existing, ManifestFileName)),
+            $"it exists, is not empty and holds no {ManifestFileName}: it is not an ensemble folder, so it is not replaced. Choose another folder or empty it.");
+    }
+
+    /// <summary>
+    /// Loads an ensemble saved by <see cref="Save"/>, after checking that the manifest is present and of this version and
+    /// that every member file is present, unaltered (SHA-256), of the recorded architecture, and of the ensemble's input
+    /// and output shape. Every problem found is named.
+    /// </summary>
+    /// <param name="folder">The ensemble folder.</param>
+    /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
+    /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
+    /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt or inconsistent; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
+    public static Ensemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        string full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full)) throw new EnsembleFileException(full, "the folder does not exist.");
+        var manifest = ReadManifest(full);
+        CheckMemberFiles(full, manifest);
+
+        var ensemble = new Ensemble(manifest.Seed, manifest.Combination);
+        try
+        {
+            foreach (var entry in manifest.Members)
+            {
+                string path = Path.Combine(full, entry.File);
+                var modelOptions = new ModelOptions
+                {
+                    Seed = MemberSeed(manifest.Seed, entry.Number - 1),
+                    Device = options?.Device ?? TorchSharp.DeviceType.CPU,
+                    DeviceIndex = options?.DeviceIndex ?? -1,
+                };
+                SequentialModel model;
+                try
+                {
+                    model = SequentialModel.Load(path, modelOptions);
+                }
+                catch (ModelFileException ex)
+                {
+                    throw new EnsembleFileException(full, $"{entry.File} cannot be loaded: {ex.Message}", ex);
+                }
+
+                try
+                {
+                    var problems = new List<string>();
+                    if (!model.InputShape.Equals(manifest.InputShape))
+                        problems.Add($"{entry.File} takes input {model.InputShape} but the manifest records {manifest.InputShape}.");
+                    if (!model.OutputShape.Equals(manifest.OutputShape))
+                        problems.Add($"{entry.File} outputs {model.OutputShape} but the manifest records {manifest.OutputShape}.");
+                    if (problems.Count > 0) throw new EnsembleFileException(full, problems);
+                    if (optimizerFactory is not null) model.Compile(optimizerFactory() ?? throw new ArgumentException("The optimizer factory returned null.", nameof(optimizerFactory)));
+                    ensemble.AddMember(model, entry.Weight, entry.Trained);
+                }
+                catch
+                {
+                    model.Dispose();
+                    throw;
+                }
+            }
+
+            return ensemble;
+        }
+        catch
+        {
+            ensemble.Dispose();
+            throw;
+        }
+    }
+
+    private void WriteFolder(string folder)
+    {
+        var members = new JsonArray();
+        string? firstArchitectureHash = null;
+        JsonObject? firstArchitecture = null;
+        var hashes = new List<string>();
+        foreach (var member in _members)
+        {
+            string file = MemberFileName(member.Number);
+            string path = Path.Combine(folder, file);
+            member.Model.Save(path);
+            var architecture = ReadArchitecture(path);
+            string architectureHash = ArchitectureHash(architecture);
+            hashes.Add(architectureHash);
+            firstArchitectureHash ??= architectureHash;
+            firstArchitecture ??= architecture;
+            members.Add(new JsonObject
+            {
+                ["number"] = member.Number,
+                ["file"] = file,
+                ["sha256"] = FileSha256(path),
+                ["architectureSha256"] = architectureHash,
+                ["seed"] = member.Seed,
+                ["weight"] = member.Weight,
+                ["trained"] = member.IsTrained,
+                ["epochsTrained"] = member.Model.EpochsTrained,
+            });
+        }
+
+        var normalizer = _members[0].Model.LayerDescriptions.OfType<NormalizeLayer>().FirstOrDefault();
+        var manifest = new JsonObject
+        {
+            ["format"] = ManifestFormat,
+            ["formatVersion"] = ManifestVersion,
+            ["memberCount"] = _members.Count,
+            ["seed"] = Seed,
+            ["combination"] = Combination.ToString(),
+            ["inputShape"] = ShapeJson(InputShape),
+            ["outputShape"] = ShapeJson(OutputShape),
+            ["sharedArchitecture"] = hashes.Distinct(StringComparer.Ordinal).Count() == 1,
+            ["architecture"] = new JsonObject
+            {
+                ["sha256"] = firstArchitectureHash,
+                ["layers"] = firstArchitecture!["layers"]?.DeepClone(),
+            },
+            ["normalizer"] = normalizer is null ? null : new JsonObject { ["mean"] = normalizer.Mean, ["standardDeviation"] = normalizer.StandardDeviation },
+            ["members"] = members,
+        };
+        File.WriteAllText(Path.Combine(folder, ManifestFileName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    private static JsonArray ShapeJson(TensorShape shape) => new(shape.Dimensions.Select(d => (JsonNode?)d).ToArray());
+
+    private static void CheckMemberFiles(string folder, EnsembleManifest manifest)
+    {
+        var problems = new List<string>();
+        foreach (var entry in manifest.Members)
+        {
+            string path = Path.Combine(folder, entry.File);
+            if (!File.Exists(path))
+            {
+                problems.Add($"{entry.File} (member {entry.Number}) is missing.");
+                continue;
+            }
+
+            string actual = FileSha256(path);
+            if (!string.Equals(actual, entry.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add($"{entry.File} (member {entry.Number}) has SHA-256 {actual} but the manifest records {entry.Sha256}: the file was changed or replaced.");
+                continue;
+            }
+
+            string architectureHash;
+            try
+            {
+                architectureHash = ArchitectureHash(ReadArchitecture(path));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException)
+            {
+                problems.Add($"{entry.File} (member {entry.Number}) is not a readable model file: {ex.Message}");
+                continue;
+            }
+
+            if (!string.Equals(architectureHash, entry.ArchitectureSha256, StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{entry.File} (member {entry.Number}) has architecture {architectureHash} but the manifest records {entry.ArchitectureSha256}.");
+            else if (manifest.SharedArchitecture && !string.Equals(architectureHash, manifest.ArchitectureSha256, StringComparison.OrdinalIgnoreCase))
+                problems.Add($"{entry.File} (member {entry.Number}) has architecture {architectureHash} but the manifest says every member shares architecture {manifest.ArchitectureSha256}.");
+        }
+
+        if (problems.Count > 0) throw new EnsembleFileException(folder, problems);
+    }
+
+    private static EnsembleManifest ReadManifest(string folder)
+    {
+        string path = Path.Combine(folder, ManifestFileName);
+        if (!File.Exists(path)) throw new EnsembleFileException(folder, $"{ManifestFileName} is missing: not an ensemble folder written by Ensemble.Save.");
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+                       ?? throw new EnsembleFileException(folder, $"{ManifestFileName} is not a JSON object.");
+            return EnsembleManifest.Parse(json, folder);
+        }
+        catch (JsonException ex)
+        {
+            throw new EnsembleFileException(folder, $"{ManifestFileName} is not valid JSON: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            throw new EnsembleFileException(folder, $"{ManifestFileName} has a value of the wrong type: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The input shape and layers stored in a Core whole-model file.</summary>
+    private static JsonObject ReadArchitecture(string modelFile)
+    {
+        using var zip = ZipFile.OpenRead(modelFile);
+        var entry = zip.GetEntry(ModelArchitectureEntry) ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' is missing.");
+        using var stream = entry.Open();
+        var json = JsonNode.Parse(stream) as JsonObject ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' is not a JSON object.");
+        return new JsonObject
+        {
+            ["inputShape"] = json["inputShape"]?.DeepClone(),
+            ["layers"] = json["layers"]?.DeepClone(),
+        };
+    }
+
+    /// <summary>SHA-256 (lower-case hex) of the compact JSON of an architecture: equal for equal layers and statistics.</summary>
+    private static string ArchitectureHash(JsonObject architecture) =>
+        Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(architecture.ToJsonString()))).ToLowerInvariant();
+
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,107 @@
+using Mnist.Data;
+using Mnist.Models;
+using Mnist.Training.Optimizers;
+
+namespace Mnist.Tests.Ensemble;
+
+using Mnist.Ensembles;
+
+public sealed class EnsembleBuilderTests
+{
+    private static readonly Normalizer Normalizer = new(33.3f, 78.6f);
+
+    [Fact]
+    public void ToEnsemble_builds_compiled_members_with_distinct_derived_seeds_and_weights()
+    {
+        using var ensemble = SmallNets.Conv(Normalizer).ToEnsemble(members: 3, seed: 7).Build();
+
+        ensemble.Count.Should().Be(3);
+        ensemble.Seed.Should().Be(7);
+        ensemble.Members.Select(m => m.Seed).Should().Equal(Enumerable.Range(0, 3).Select(i => Ensemble.MemberSeed(7, i)));
+        ensemble.Members.Select(m => m.Seed).Should().OnlyHaveUniqueItems();
+        ensemble.Members.Should().AllSatisfy(m =>
+        {
+            m.Model.Options.Seed.Should().Be(m.Seed);
+            m.Model.OptimizerOptions.Should().BeOfType<AdamOptions>().Which.LearningRate.Should().Be(0.001);
+            m.IsTrained.Should().BeFalse();
+        });
+        ensemble.InputShape.Should().Be(new TensorShape(1, 28, 28));
+        ensemble.ClassCount.Should().Be(10);
+
+        var kernels = ensemble.Members.Select(m => m.Model.Network.state_dict().First(kv => kv.Key.EndsWith("weight", StringComparison.Ordinal)).Value.data<float>().ToArray()).ToList();
+        kernels[0].Should().NotEqual(kernels[1]);
+        kernels[1].Should().NotEqual(kernels[2]);
+    }
+
+    [Fact]
+    public void The_same_seed_rebuilds_the_same_members()
+    {
+        var builder = SmallNets.Conv(Normalizer).ToEnsemble(members: 2, seed: 3);
+        using var first = builder.Build();
+        using var second = builder.Build();
+
+        for (int i = 0; i < 2; i++)
+        {
+            var a = first.Members[i].Model.Network.state_dict();
+            var b = second.Members[i].Model.Network.state_dict();
+            foreach (var (name, tensor) in a) tensor.to(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray().Should().Equal(b[name].to(TorchSharp.torch.ScalarType.Float64).data<double>().ToArray(), name);
+        }
+    }
+
+    [Fact]
+    public void A_model_factory_receives_each_index_and_seed_and_options_apply()
+    {
+        var calls = new List<(int, int)>();
+        var builder = new EnsembleBuilder((i, seed) =>
+            {
+                calls.Add((i, seed));
+                return SmallNets.Linear(Normalizer).Build(new ModelOptions { Seed = seed });
+            })
+            .WithMembers(2)
+            .WithSeed(11)
+            .WithWeights(1, 3)
+            .WithOptimizer(() => new SgdOptions { LearningRate = 0.05 });
+
+        using var ensemble = builder.Build();
+
+        calls.Should().Equal((0, Ensemble.MemberSeed(11, 0)), (1, Ensemble.MemberSeed(11, 1)));
+        ensemble.Combination.Should().Be(EnsembleCombination.WeightedMean);
+        ensemble.Weights.Should().Equal(1.0, 3.0);
+        ensemble.Members.Should().AllSatisfy(m => m.Model.OptimizerOptions.Should().BeOfType<SgdOptions>());
+    }
+
+    [Fact]
+    public void Invalid_options_and_factories_fail_clearly()
+    {
+        var act = () => SmallNets.Linear(Normalizer).ToEnsemble(members: 0).Build();
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*MemberCount*");
+        act = () => SmallNets.Linear(Normalizer).ToEnsemble(members: 2).WithWeights(1, 2, 3).Build();
+        act.Should().Throw<ArgumentException>().WithMessage("*3 weights*2 members*");
+        act = () => new EnsembleBuilder((_, _) => null!).Build();
+        act.Should().Throw<ArgumentException>().WithMessage("*returned null for member 1*");
+
+        int built = 0;
+        act = () => new EnsembleBuilder((i, seed) =>
+        {
+            built++;
+            return i == 0
+                ? SmallNets.Linear(Normalizer).Build(new ModelOptions { Seed = seed })
+                : Sequential.Input(1, 14, 14).Flatten().Dense(10).Build();
+        }).Build();
+        act.Should().Throw<ArgumentException>().WithMessage("*input shape (None, 1, 14, 14)*(None, 1, 28, 28)*");
+        built.Should().Be(2);
+    }
+
+    [Fact]
+    public void The_builder_copies_the_architecture()
+    {
+        var architecture = SmallNets.Linear(Normalizer);
+        var ensembleBuilder = architecture.ToEnsemble(members: 1);
+        architecture.Dense(5);
+
+        using var ensemble = ensembleBuilder.Build();
+
+        ensemble.ClassCount.Should().Be(10);
+        ensemble.ToString().Should().Be("Ensemble of 1 member (0 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean");
+    }
+}

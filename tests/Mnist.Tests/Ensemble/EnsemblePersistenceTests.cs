@@ -1,0 +1,218 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Mnist.Data;
+using Mnist.Models;
+using Mnist.Tests.Data;
+using Mnist.Training.Optimizers;
+
+namespace Mnist.Tests.Ensemble;
+
+using Mnist.Ensembles;
+
+public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFixture>, IDisposable
+{
+    private readonly MnistDataset _train;
+    private readonly MnistDataset _test;
+    private readonly Normalizer _normalizer;
+    private readonly TempDirectory _temp = new();
+
+    public EnsemblePersistenceTests(MnistTrainingSetFixture fixture)
+    {
+        _train = fixture.Train.Slice(0, 500);
+        _test = fixture.Test.Slice(0, 300);
+        _normalizer = Normalizer.Fit(_train);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private Ensemble TrainedEnsemble(int members = 2)
+    {
+        var ensemble = SmallNets.Conv(_normalizer).ToEnsemble(members, seed: 4).Build();
+        ensemble.Fit(_train, TrainingSchedule.Epochs(1), batchSize: 100);
+        return ensemble;
+    }
+
+    [Fact]
+    public void Save_then_load_gives_identical_predictions_weights_combination_and_state()
+    {
+        string folder = _temp.Combine("ensemble");
+        using var original = TrainedEnsemble();
+        original.SetWeights([2.0, 1.0]);
+        original.Save(folder);
+
+        using var loaded = Ensemble.Load(folder);
+
+        loaded.Count.Should().Be(2);
+        loaded.Seed.Should().Be(4);
+        loaded.Combination.Should().Be(EnsembleCombination.WeightedMean);
+        loaded.Weights.Should().Equal(2.0, 1.0);
+        loaded.Members.Select(m => m.IsTrained).Should().Equal(true, true);
+        loaded.Members.Select(m => m.Seed).Should().Equal(original.Members.Select(m => m.Seed));
+        var before = original.PredictProba(_test);
+        var after = loaded.PredictProba(_test);
+        after.Should().BeEquivalentTo(before);
+        for (int k = 0; k < 2; k++)
+        {
+            var memberBefore = original.Members[k].Model.PredictProba(_test);
+            loaded.Members[k].Model.PredictProba(_test).Should().BeEquivalentTo(memberBefore);
+        }
+
+        Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Should().Equal("ensemble");
+        Directory.GetFiles(folder).Select(Path.GetFileName).Order().Should().Equal("ensemble.json", "member-1.mnistmodel", "member-2.mnistmodel");
+    }
+
+    [Fact]
+    public void The_manifest_records_version_members_hashes_architecture_and_normaliser()
+    {
+        string folder = _temp.Combine("ensemble");
+        using var ensemble = SmallNets.Conv(_normalizer).ToEnsemble(members: 2, seed: 9).Build();
+        ensemble.Save(folder);
+
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "ensemble.json")))!.AsObject();
+
+        json["format"]!.GetValue<string>().Should().Be("mnist-ensemble");
+        json["formatVersion"]!.GetValue<int>().Should().Be(1);
+        json["memberCount"]!.GetValue<int>().Should().Be(2);
+        json["combination"]!.GetValue<string>().Should().Be("ArithmeticMean");
+        json["inputShape"]!.AsArray().Select(n => n!.GetValue<int>()).Should().Equal(1, 28, 28);
+        json["outputShape"]!.AsArray().Select(n => n!.GetValue<int>()).Should().Equal(10);
+        json["sharedArchitecture"]!.GetValue<bool>().Should().BeTrue();
+        json["architecture"]!["layers"]!.AsArray().Should().HaveCount(6);
+        json["normalizer"]!["mean"]!.GetValue<float>().Should().Be(_normalizer.Mean);
+        json["normalizer"]!["standardDeviation"]!.GetValue<float>().Should().Be(_normalizer.StandardDeviation);
+        var members = json["members"]!.AsArray();
+        members.Select(m => m!["file"]!.GetValue<string>()).Should().Equal("member-1.mnistmodel", "member-2.mnistmodel");
+        foreach (var member in members)
+        {
+            byte[] bytes = File.ReadAllBytes(Path.Combine(folder, member!["file"]!.GetValue<string>()));
+            member["sha256"]!.GetValue<string>().Should().Be(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant());
+            member["architectureSha256"]!.GetValue<string>().Should().Be(json["architecture"]!["sha256"]!.GetValue<string>());
+            member["trained"]!.GetValue<bool>().Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void Loading_names_every_missing_or_altered_member_file()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 3).Build()) ensemble.Save(folder);
+        File.Delete(Path.Combine(folder, "member-1.mnistmodel"));
+        File.Delete(Path.Combine(folder, "member-3.mnistmodel"));
+        var bytes = File.ReadAllBytes(Path.Combine(folder, "member-2.mnistmodel"));
+        bytes[^10] ^= 0xFF;
+        File.WriteAllBytes(Path.Combine(folder, "member-2.mnistmodel"), bytes);
+
+        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+
+        ex.Problems.Should().HaveCount(3);
+        ex.Problems[0].Should().Be("member-1.mnistmodel (member 1) is missing.");
+        ex.Problems[1].Should().StartWith("member-2.mnistmodel (member 2) has SHA-256").And.Contain("changed or replaced");
+        ex.Problems[2].Should().Be("member-3.mnistmodel (member 3) is missing.");
+        ex.Path.Should().Be(Path.GetFullPath(folder));
+    }
+
+    [Fact]
+    public void Loading_refuses_a_member_of_another_architecture_even_with_a_matching_hash()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).Build()) ensemble.Save(folder);
+        string member2 = Path.Combine(folder, "member-2.mnistmodel");
+        using (var other = SmallNets.Conv(_normalizer).Build()) other.Save(member2);
+        var manifestPath = Path.Combine(folder, "ensemble.json");
+        var json = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        json["members"]![1]!["sha256"] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(member2))).ToLowerInvariant();
+        File.WriteAllText(manifestPath, json.ToJsonString());
+
+        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+
+        ex.Problems.Should().ContainSingle().Which.Should().StartWith("member-2.mnistmodel (member 2) has architecture");
+    }
+
+    [Fact]
+    public void Loading_checks_the_manifest()
+    {
+        string folder = _temp.Combine("ensemble");
+        var missing = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        missing.Message.Should().Contain("does not exist");
+
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).Build()) ensemble.Save(folder);
+        var manifestPath = Path.Combine(folder, "ensemble.json");
+        string good = File.ReadAllText(manifestPath);
+
+        File.WriteAllText(manifestPath, good.Replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
+        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*format version 7*reads version 1*");
+
+        File.WriteAllText(manifestPath, good.Replace("\"memberCount\": 2", "\"memberCount\": 3").Replace("\"ArithmeticMean\"", "\"Median\""));
+        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        ex.Problems.Should().HaveCount(2);
+        ex.Problems.Should().Contain(p => p.Contains("unknown combination 'Median'")).And.Contain(p => p.Contains("memberCount 3 but lists 2"));
+
+        File.WriteAllText(manifestPath, good.Replace("member-2.mnistmodel", "../member-2.mnistmodel"));
+        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not a plain file name*");
+
+        File.WriteAllText(manifestPath, "{ not json");
+        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not valid JSON*");
+
+        File.Delete(manifestPath);
+        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*ensemble.json is missing*");
+    }
+
+    [Fact]
+    public void A_failed_save_leaves_the_existing_ensemble_folder_intact()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).Build()) ensemble.Save(folder);
+        var before = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // A Lambda layer holds code: Core's whole-model Save refuses it after member 1 was already written.
+        using var withLambda = Ensemble.FromModels([
+            SmallNets.Linear(_normalizer).Build(),
+            Sequential.Input(1, 28, 28).Lambda(x => x / 255f).Flatten().Dense(10).Build(),
+        ]);
+        FluentActions.Invoking(() => withLambda.Save(folder)).Should().Throw<NotSupportedException>();
+
+        Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes).Should().BeEquivalentTo(before);
+        Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Should().Equal("ensemble");
+        using var loaded = Ensemble.Load(folder);
+        loaded.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public void Saving_replaces_an_ensemble_folder_but_not_another_folder()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var three = SmallNets.Linear(_normalizer).ToEnsemble(members: 3).Build()) three.Save(folder);
+        using (var one = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build()) one.Save(folder);
+
+        Directory.GetFiles(folder).Select(Path.GetFileName).Order().Should().Equal("ensemble.json", "member-1.mnistmodel");
+        using (var loaded = Ensemble.Load(folder, optimizerFactory: () => new AdamOptions()))
+        {
+            loaded.Count.Should().Be(1);
+            loaded.Members[0].Model.OptimizerOptions.Should().BeOfType<AdamOptions>();
+        }
+
+        string other = _temp.Combine("photos");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "holiday.txt"), "keep me");
+        using var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build();
+        FluentActions.Invoking(() => ensemble.Save(other)).Should().Throw<EnsembleFileException>().WithMessage("*not an ensemble folder*");
+        File.ReadAllText(Path.Combine(other, "holiday.txt")).Should().Be("keep me");
+    }
+
+    [Fact]
+    public void Members_loaded_from_model_files_can_be_combined_and_saved()
+    {
+        string a = _temp.Combine("a.mnistmodel"), b = _temp.Combine("b.mnistmodel");
+        using (var m = SmallNets.Linear(_normalizer).Build(new ModelOptions { Seed = 1 })) m.Save(a);
+        using (var m = SmallNets.Conv(_normalizer).Build(new ModelOptions { Seed = 2 })) m.Save(b);
+
+        using var ensemble = Ensemble.FromModels([SequentialModel.Load(a), SequentialModel.Load(b)], seed: 3);
+        ensemble.Save(_temp.Combine("mixed"));
+        using var loaded = Ensemble.Load(_temp.Combine("mixed"));
+
+        var json = JsonNode.Parse(File.ReadAllText(_temp.Combine("mixed", "ensemble.json")))!;
+        json["sharedArchitecture"]!.GetValue<bool>().Should().BeFalse();
+        loaded.Members.Select(m => m.Model.Layers.Count).Should().Equal(3, 6);
+        loaded.PredictProba(_test).Should().BeEquivalentTo(ensemble.PredictProba(_test));
+    }
+}
