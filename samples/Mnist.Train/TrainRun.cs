@@ -83,7 +83,8 @@ internal static class TrainRun
             var labels = Enumerable.Range(0, test.Count).Select(test.GetLabel).ToArray();
             var predictions = new PredictionSet(probabilities, labels);
             var confusion = predictions.ToConfusionMatrix(test.ClassNames);
-            var files = SavePictures(settings.Output, trained, confusion, predictions, test);
+            var files = new List<string> { "01-digit-normalized.png", "02-augmented-batch.png" };
+            files.AddRange(SavePictures(settings.Output, trained, confusion, predictions, test));
             WriteMetrics(Path.Combine(settings.Output, "metrics.json"), settings, splits, train, evaluation, confusion, trained, trainingSeconds, evaluationSeconds, total.Elapsed.TotalSeconds);
 
             log.WriteLine(confusion.GetReport());

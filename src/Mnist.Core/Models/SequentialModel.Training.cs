@@ -175,7 +175,7 @@ public sealed partial class SequentialModel
             }
 
             _epochsTrained++;
-            var metrics = new EpochMetrics(epochNumber, lossSum / seen, (double)correct / seen, validationResult?.Loss, validationResult?.Accuracy, LearningRate, clock.Elapsed.TotalSeconds);
+            var metrics = new EpochMetrics(_epochsTrained, lossSum / seen, (double)correct / seen, validationResult?.Loss, validationResult?.Accuracy, LearningRate, clock.Elapsed.TotalSeconds);
             progress?.Report(new TrainingProgress(TrainingStage.EpochCompleted, epochNumber, context.Epochs, seen, train.SampleCount, metrics.Loss, metrics.Accuracy, clock.Elapsed, metrics));
             return metrics;
         }

@@ -1,7 +1,7 @@
 namespace Mnist.Training;
 
 /// <summary>What one training epoch produced (the Keras <c>History.history</c> row).</summary>
-/// <param name="Epoch">1-based epoch number within the fit that produced it.</param>
+/// <param name="Epoch">1-based epoch number over the model's whole training (a second <c>Fit</c> continues the count).</param>
 /// <param name="Loss">Mean training loss (categorical cross-entropy) over the epoch.</param>
 /// <param name="Accuracy">Training accuracy over the epoch, in [0, 1].</param>
 /// <param name="ValidationLoss">Loss on the validation data, when given.</param>

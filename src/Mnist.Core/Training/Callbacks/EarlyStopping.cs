@@ -41,10 +41,10 @@ public sealed class EarlyStopping : Callback, IDisposable
     /// <summary>Whether the best weights are restored at the end.</summary>
     public bool RestoreBestWeights { get; }
 
-    /// <summary>1-based epoch (within the fit) with the best value, or 0 before the first epoch.</summary>
+    /// <summary>Epoch number (<see cref="EpochMetrics.Epoch"/>) with the best value, or 0 before the first epoch.</summary>
     public int BestEpoch { get; private set; }
 
-    /// <summary>1-based epoch after which training was stopped, or 0 if it ran to the end.</summary>
+    /// <summary>Epoch number (<see cref="EpochMetrics.Epoch"/>) after which training was stopped, or 0 if it ran to the end.</summary>
     public int StoppedEpoch { get; private set; }
 
     /// <inheritdoc />

@@ -32,7 +32,7 @@ public sealed class ModelCheckpoint : Callback
     /// <summary>Whether only improvements are saved.</summary>
     public bool SaveBestOnly { get; }
 
-    /// <summary>1-based epoch of the last save, or 0.</summary>
+    /// <summary>Epoch number (<see cref="EpochMetrics.Epoch"/>) of the last save, or 0.</summary>
     public int LastSavedEpoch { get; private set; }
 
     /// <inheritdoc />
