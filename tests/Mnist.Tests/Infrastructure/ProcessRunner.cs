@@ -6,7 +6,7 @@ namespace Mnist.Tests.Infrastructure;
 /// <summary>Runs a child process, capturing its output, with a timeout.</summary>
 internal static class ProcessRunner
 {
-    public static (int ExitCode, string Output) Run(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null)
+    public static (int ExitCode, string Output) Run(string file, IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -20,6 +20,7 @@ internal static class ProcessRunner
             psi.Environment.Remove(key);
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         psi.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) psi.Environment[key] = value;
 
         var output = new StringBuilder();
         using var p = new Process { StartInfo = psi };

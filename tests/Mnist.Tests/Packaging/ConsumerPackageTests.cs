@@ -6,16 +6,17 @@ using Mnist.Tests.Infrastructure;
 namespace Mnist.Tests.Packaging;
 
 /// <summary>
-/// Packs the three libraries into the local feed and builds and runs tests/consumer — a project outside the solution that
-/// references them by PackageReference (plus TorchSharp-cpu) — proving that consumers, including those on Debian 12,
-/// can use the packages.
+/// Packs the three libraries into the local feed, then copies samples/Mnist.CustomNet — a project outside the solution
+/// that references them by PackageReference (plus TorchSharp-cpu) — to a folder outside the repository, builds it there
+/// and runs it: it composes its own convnet, trains a small ensemble with augmentation and reports its accuracy. This
+/// proves that consumers, including those on Debian 12 (the fix arrives through buildTransitive), can use the packages.
 /// </summary>
 public sealed class ConsumerPackageTests
 {
     private static readonly string[] Libraries = ["Mnist.Core", "Mnist.Augmentation", "Mnist.Ensemble"];
 
     [Fact]
-    public void Packages_have_the_right_metadata_and_an_outside_project_trains_nothing_but_runs_a_forward_pass()
+    public void Packages_have_the_right_metadata_and_an_outside_project_builds_trains_and_predicts_with_them()
     {
         string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
         string feed = Path.Combine(RepoPaths.Root, "local-packages");
@@ -38,7 +39,7 @@ public sealed class ConsumerPackageTests
                 CheckPackage(nupkg, library, version);
             }
 
-            foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "consumer")))
+            foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples", "Mnist.CustomNet")))
                 File.Copy(file, Path.Combine(work, Path.GetFileName(file)));
             File.WriteAllText(Path.Combine(work, "nuget.config"),
                 $"""
@@ -51,9 +52,12 @@ public sealed class ConsumerPackageTests
                  """);
 
             var (runExit, runOutput) = ProcessRunner.Run("dotnet",
-                ["run", "-c", "Release", "-p:MnistVersion=" + version, "--nologo"], work, TimeSpan.FromMinutes(10));
+                ["run", "-c", "Release", "-p:MnistVersion=" + version, "--nologo", "--", "--train-images", "3000", "--test-images", "1000"],
+                work, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["MNIST_DATA"] = RepoPaths.MnistData });
             runExit.Should().Be(0, runOutput);
-            runOutput.Should().Contain("CONSUMER-OK");
+            var match = System.Text.RegularExpressions.Regex.Match(runOutput, @"CUSTOMNET-OK ensemble accuracy (?<acc>[0-9.]+) on 1000 test images");
+            match.Success.Should().BeTrue(runOutput);
+            double.Parse(match.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0.8, "a small ensemble trained on 3,000 images learns MNIST");
 
             string native = Directory.GetFiles(Path.Combine(work, "bin"), "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
             ElfVersionNeedPatcher.ReadVersionNeeds(File.ReadAllBytes(native))
