@@ -54,14 +54,14 @@ public static class PredictApp
             Description = "Image files (PNG, JPEG, BMP, …) or folders of them, one handwritten digit per image.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model", "-m") { Description = "The saved model: a .mnistmodel file written by SequentialModel.Save." };
-        var top = new Option<int>("--top", "-k") { Description = "How many of the most probable classes to print.", DefaultValueFactory = _ => 3 };
+        var model = new Option<string?>("--model", "-m") { Description = "The saved model: a .mnistmodel file written by SequentialModel.Save.", HelpName = "file" };
+        var top = new Option<int>("--top", "-k") { HelpName = "count", Description = "How many of the most probable classes to print.", DefaultValueFactory = _ => 3 };
         var invert = new Option<DigitInversion>("--invert")
         {
             Description = "Auto: invert dark-on-light images (decided from the border); Always; Never (image is already light on dark).",
             DefaultValueFactory = _ => DigitInversion.Auto,
         };
-        var savePreprocessed = new Option<string?>("--save-preprocessed") { Description = "Write each preprocessed 28×28 image as PNG into this folder, to see what the model sees." };
+        var savePreprocessed = new Option<string?>("--save-preprocessed") { HelpName = "folder", Description = "Write each preprocessed 28×28 image as PNG into this folder, to see what the model sees." };
         var makeSamples = new Option<string?>("--make-samples") { Description = "Write the demo images (MNIST test digits drawn dark on light) into this folder and exit.", Hidden = true };
         var mnistDirectory = new Option<string?>("--mnist-dir") { Description = "The folder with the MNIST IDX files for --make-samples (searched for when omitted).", Hidden = true };
 
