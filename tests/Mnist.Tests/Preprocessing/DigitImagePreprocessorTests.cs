@@ -258,7 +258,7 @@ public sealed class DigitImagePreprocessorTests : IDisposable
     }
 
     [Fact]
-    public void Inversion_never_keeps_light_on_dark_and_always_inverts()
+    public void Always_inverts_like_auto_on_paper_and_never_finds_no_ink_brighter_than_white_paper()
     {
         using var image = DarkLOnWhite();
 
