@@ -1,0 +1,3 @@
+using Mnist.Predict;
+
+return PredictApp.Run(args);
