@@ -29,10 +29,10 @@ var normalizer = Normalizer.Fit(splits.Train);
 var architecture = Sequential.Input(1, 28, 28)
     .Normalize(normalizer)
     .Conv2D(48, 5, Activation.ReLU, ConvPadding.Same)
-    .BatchNorm()
+    .BatchNorm(momentum: 0.9)                                  // Keras' 0.99 settles too slowly for a short run
     .AvgPool2D()                                               // 14 × 14
     .Conv2D(64, 3, Activation.ReLU)                            // 12 × 12
-    .BatchNorm()
+    .BatchNorm(momentum: 0.9)
     .AvgPool2D()                                               // 6 × 6
     .Conv2D(96, 3, Activation.ReLU)                            // 4 × 4
     .AvgPool2D(4)                                              // 1 × 1: global average

@@ -54,7 +54,7 @@ public static class PredictApp
             Description = "Image files (PNG, JPEG, BMP, …) or folders of them, one handwritten digit per image.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model", "-m") { Description = "The saved model: a .mnistmodel file written by SequentialModel.Save.", HelpName = "file" };
+        var model = new Option<string?>("--model", "-m") { Description = "The saved predictor: a .mnistmodel file (SequentialModel.Save) or an ensemble folder (Ensemble.Save, e.g. out/ensemble from Mnist.Train).", HelpName = "file-or-folder" };
         var top = new Option<int>("--top", "-k") { HelpName = "count", Description = "How many of the most probable classes to print.", DefaultValueFactory = _ => 3 };
         var invert = new Option<DigitInversion>("--invert")
         {
@@ -78,7 +78,7 @@ public static class PredictApp
         root.Validators.Add(result =>
         {
             if (result.GetValue(makeSamples) is not null) return;
-            if (string.IsNullOrWhiteSpace(result.GetValue(model))) result.AddError("Option '--model' is required: the .mnistmodel file to classify with.");
+            if (string.IsNullOrWhiteSpace(result.GetValue(model))) result.AddError("Option '--model' is required: the .mnistmodel file or ensemble folder to classify with.");
             if ((result.GetValue(images) ?? []).Length == 0) result.AddError("Give at least one image file or folder.");
         });
         root.SetAction(parsed =>
@@ -106,7 +106,7 @@ public static class PredictApp
         {
             classifier = DigitClassifierLoader.Load(settings.ModelPath);
         }
-        catch (Exception ex) when (ex is IOException or ModelFileException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or ModelFileException or Mnist.Ensembles.EnsembleFileException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine("error: cannot load the model: " + ex.Message);
             return ExitUsageOrModelError;

@@ -1,15 +1,11 @@
 using Mnist.Models;
 using Mnist.Runtime;
-using TorchSharp;
 
 namespace Mnist.Predict.Classification;
 
 /// <summary>An <see cref="IDigitClassifier"/> over one <see cref="SequentialModel"/> whose input is (1, S, S) on the 0–255 scale.</summary>
 public sealed class ModelDigitClassifier : IDigitClassifier
 {
-    /// <summary>Images per forward pass; larger requests are split.</summary>
-    public const int MaxBatchSize = 256;
-
     private readonly SequentialModel _model;
 
     /// <summary>Wraps <paramref name="model"/>; the classifier owns it and disposes it.</summary>
@@ -62,27 +58,8 @@ public sealed class ModelDigitClassifier : IDigitClassifier
     }
 
     /// <inheritdoc />
-    public float[,] PredictProba(float[] batch0To255, int count)
-    {
-        ArgumentNullException.ThrowIfNull(batch0To255);
-        int pixels = ImageSize * ImageSize;
-        if (count < 0 || batch0To255.Length != (long)count * pixels)
-            throw new ArgumentException($"Expected {count} images of {pixels} floats ({(long)count * pixels} values); got {batch0To255.Length}.", nameof(batch0To255));
-        var result = new float[count, ClassCount];
-        for (int start = 0; start < count; start += MaxBatchSize)
-        {
-            int n = Math.Min(MaxBatchSize, count - start);
-            using var scope = torch.NewDisposeScope();
-            var images = torch.tensor(batch0To255.AsSpan(start * pixels, n * pixels).ToArray(), [n, 1, ImageSize, ImageSize]);
-            var probabilities = _model.PredictProba(images).cpu().to(torch.float32).data<float>().ToArray();
-            for (int i = 0; i < n; i++)
-            {
-                for (int c = 0; c < ClassCount; c++) result[start + i, c] = probabilities[i * ClassCount + c];
-            }
-        }
-
-        return result;
-    }
+    public float[,] PredictProba(float[] batch0To255, int count) =>
+        BatchedPrediction.Run(batch0To255, count, ImageSize, ClassCount, _model.PredictProba);
 
     /// <summary>Disposes the model.</summary>
     public void Dispose() => _model.Dispose();

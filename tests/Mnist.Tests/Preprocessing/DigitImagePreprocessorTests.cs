@@ -1,3 +1,4 @@
+using Mnist.Tests.Infrastructure;
 using Mnist.Augmentation.Preprocessing;
 using Mnist.Tests.Data;
 using Mnist.Tests.Plotting;
