@@ -30,7 +30,7 @@ internal static class TrainRun
             TorchRuntime.EnsureInitialized();
             TorchRuntime.Threads = settings.Threads;
             Directory.CreateDirectory(settings.Output);
-            log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {TorchRuntime.Threads} threads, augmentation {(settings.Augment ? "on" : "off")}{(settings.Quick ? ", QUICK" : string.Empty)}");
+            log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {TorchRuntime.Threads} threads, augmentation {(settings.Augment ? "on" : "off")}, {settings.Precision}{(settings.Quick ? ", QUICK" : string.Empty)}");
 
             // 1. Data and normaliser (the notebook's first cells).
             var descriptor = KnownDatasets.Get(settings.Dataset);
@@ -58,7 +58,13 @@ internal static class TrainRun
             SaveAugmentedBatch(train, augmentation, settings, Path.Combine(settings.Output, "02-augmented-batch.png"));
 
             // 4. The ensemble, trained as the notebook's long_fit.
-            using var ensemble = architecture.ToEnsemble(settings.Members, settings.Seed).Build();
+            var ensembleOptions = new EnsembleOptions
+            {
+                MemberCount = settings.Members,
+                Seed = settings.Seed,
+                Precision = settings.Precision == "bfloat16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+            };
+            using var ensemble = architecture.ToEnsemble(ensembleOptions).Build();
             var schedule = settings.SecondEpochs > 0
                 ? TrainingSchedule.FromPhases((settings.FirstLearningRate, settings.FirstEpochs), (settings.SecondLearningRate, settings.SecondEpochs))
                 : TrainingSchedule.Epochs(settings.FirstEpochs, settings.FirstLearningRate);

@@ -15,7 +15,8 @@ internal sealed record TrainSettings(
     int Threads,
     bool Augment,
     string Output,
-    bool Quick)
+    bool Quick,
+    string Precision)
 {
     /// <summary>Training images used in --quick mode.</summary>
     public const int QuickTrainingImages = 10_000;

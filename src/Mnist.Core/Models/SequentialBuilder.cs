@@ -1,4 +1,5 @@
 using Mnist.Models.Layers;
+using Mnist.Models.Modules;
 using Mnist.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -113,7 +114,17 @@ public sealed class SequentialBuilder
 
         var network = nn.Sequential(modules);
         network.to(device);
-        return new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None);
+        ComputeCopy? compute = null;
+        if (options.Precision == ComputePrecision.BFloat16)
+        {
+            var copies = resolved.Select((r, i) => (r.Name, i == resolved.Count - 1 && stripSoftmax ? r.Layer.CreateModule(r.Input, includeTrailingActivation: false) : r.Layer.CreateModule(r.Input))).ToList();
+            var computeNetwork = nn.Sequential(copies);
+            computeNetwork.to(device);
+            computeNetwork.to(ScalarType.BFloat16);
+            compute = new ComputeCopy(network, computeNetwork, ScalarType.BFloat16);
+        }
+
+        return new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
     }
 
     private static (long Trainable, long NonTrainable) CountParameters(nn.Module module)

@@ -18,8 +18,9 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = _network.training;
-        _network.eval();
+        bool wasTraining = Active.training;
+        Active.eval();
+        _compute?.PullParameters();
         try
         {
             using var _ = no_grad();
@@ -45,7 +46,7 @@ public sealed partial class SequentialModel
         }
         finally
         {
-            _network.train(wasTraining);
+            Active.train(wasTraining);
         }
     }
 
@@ -65,8 +66,9 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(images);
-        bool wasTraining = _network.training;
-        _network.eval();
+        bool wasTraining = Active.training;
+        Active.eval();
+        _compute?.PullParameters();
         try
         {
             using var _ = no_grad();
@@ -76,7 +78,7 @@ public sealed partial class SequentialModel
         }
         finally
         {
-            _network.train(wasTraining);
+            Active.train(wasTraining);
         }
     }
 
@@ -152,7 +154,7 @@ public sealed partial class SequentialModel
         if (images.dtype != ScalarType.Float32)
             throw new ArgumentException($"Images must be float32 (got {images.dtype}); convert with .to(torch.float32).", nameof(images));
         var x = images.device_type == Device.type ? images : images.to(Device);
-        return _network.forward(x);
+        return ForwardActive(x);
     }
 
     private static void CheckLabels(Tensor labels, long classes)

@@ -63,6 +63,7 @@ public sealed partial class SequentialModel
         try
         {
             _network.load(stream, strict: true);
+            if (_compute is not null) _compute.Stale = true;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
         {

@@ -126,7 +126,7 @@ public sealed partial class SequentialModel
         var snapshot = SnapshotWeights();
         try
         {
-            _network.train();
+            Active.train();
             progress?.Report(new TrainingProgress(TrainingStage.EpochStarted, epochNumber, context.Epochs, 0, train.SampleCount, 0, 0, TimeSpan.Zero));
             double lossSum = 0;
             long correct = 0;
@@ -142,9 +142,16 @@ public sealed partial class SequentialModel
                     var x = onCpu ? batch.Images : batch.Images.to(Device);
                     var y = onCpu ? batch.Labels : batch.Labels.to(Device);
                     optimizer.zero_grad();
-                    var logits = _network.forward(x);
+                    if (_compute is not null)
+                    {
+                        _compute.PullParameters();
+                        _compute.Network.zero_grad();
+                    }
+
+                    var logits = ForwardActive(x);
                     var loss = nn.functional.cross_entropy(logits, y);
                     loss.backward();
+                    _compute?.PushGradients();
                     optimizer.step();
                     float lossValue = loss.item<float>();
                     if (!float.IsFinite(lossValue))
@@ -167,6 +174,7 @@ public sealed partial class SequentialModel
             }
 
             if (seen == 0) throw new InvalidOperationException($"The training source yielded no batch in epoch {epochNumber}.");
+            _compute?.PushBuffers();
             EvaluationResult? validationResult = null;
             if (validation is not null)
             {

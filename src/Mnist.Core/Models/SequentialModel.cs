@@ -1,4 +1,5 @@
 using Mnist.Models.Layers;
+using Mnist.Models.Modules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,10 +16,12 @@ public sealed partial class SequentialModel : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly Activation _strippedActivation;
+    private readonly ComputeCopy? _compute;
     private bool _disposed;
 
-    internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation)
+    internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation, ComputeCopy? compute = null)
     {
+        _compute = compute;
         InputShape = inputShape;
         Layers = layers;
         _network = network;
@@ -52,8 +55,10 @@ public sealed partial class SequentialModel : IDisposable
     public bool EndsWithSoftmax => _strippedActivation != Activation.None;
 
     /// <summary>
-    /// The TorchSharp network (escape hatch). It returns <em>logits</em>: a final softmax of the architecture is applied by
-    /// <c>PredictProba</c>, not by this module. Changing its structure is not supported.
+    /// The TorchSharp network with the float32 master weights (escape hatch). It returns <em>logits</em>: a final softmax
+    /// of the architecture is applied by <c>PredictProba</c>, not by this module. Changing its structure is not supported.
+    /// With <see cref="ComputePrecision.BFloat16"/>, training and inference run on an internal bfloat16 copy; changes made
+    /// through this module reach it after <c>LoadWeights</c> or the next epoch.
     /// </summary>
     public nn.Module<Tensor, Tensor> Network
     {
@@ -78,11 +83,14 @@ public sealed partial class SequentialModel : IDisposable
         return builder;
     }
 
-    /// <summary>Runs the network on a batch and returns logits (caller disposes). Gradients follow the ambient mode.</summary>
-    internal Tensor ForwardLogits(Tensor images)
+    /// <summary>The network that computes: the bfloat16 copy when <see cref="ComputePrecision.BFloat16"/>, else the master.</summary>
+    private nn.Module<Tensor, Tensor> Active => _compute?.Network ?? _network;
+
+    /// <summary>Runs the computing network on float32 images and returns float32 logits (in the ambient dispose scope).</summary>
+    private Tensor ForwardActive(Tensor images)
     {
-        ThrowIfDisposed();
-        return _network.forward(images);
+        if (_compute is null) return _network.forward(images);
+        return _compute.Network.forward(images.to(_compute.DataType)).to(ScalarType.Float32);
     }
 
     /// <summary>Copies every parameter and buffer (caller disposes the copies).</summary>
@@ -109,6 +117,8 @@ public sealed partial class SequentialModel : IDisposable
         {
             if (snapshot.TryGetValue(name, out var saved)) current.copy_(saved);
         }
+
+        if (_compute is not null) _compute.Stale = true;
     }
 
     /// <summary>Releases the network, the optimiser and their native tensors.</summary>
@@ -117,6 +127,7 @@ public sealed partial class SequentialModel : IDisposable
         if (_disposed) return;
         _disposed = true;
         _optimizer?.Dispose();
+        _compute?.Dispose();
         _network.Dispose();
     }
 

@@ -39,6 +39,9 @@ public sealed class EnsembleOptions
     /// <summary>CUDA device index; default −1 (the current one). Ignored on CPU.</summary>
     public int DeviceIndex { get; set; } = -1;
 
+    /// <summary>Compute precision of every member (see <see cref="ComputePrecision"/>); default float32.</summary>
+    public ComputePrecision Precision { get; set; } = ComputePrecision.Float32;
+
     /// <summary>Checks every value, naming the first invalid one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     /// <exception cref="ArgumentException">The weights do not fit the member count.</exception>
@@ -53,7 +56,7 @@ public sealed class EnsembleOptions
     }
 
     /// <summary>The model options of the member with seed <paramref name="memberSeed"/>.</summary>
-    public ModelOptions ModelOptionsFor(int memberSeed) => new() { Seed = memberSeed, Device = Device, DeviceIndex = DeviceIndex };
+    public ModelOptions ModelOptionsFor(int memberSeed) => new() { Seed = memberSeed, Device = Device, DeviceIndex = DeviceIndex, Precision = Precision };
 
     internal EnsembleOptions Clone() => new()
     {

@@ -203,6 +203,59 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         (rssAfter - rssBefore).Should().BeLessThan(64L << 20, "resident memory must not grow with epochs");
     }
 
+    [Fact]
+    public void BFloat16_compute_trains_with_float32_master_weights_and_predicts_like_them()
+    {
+        var train = _mnist.Train.Slice(0, 3000);
+        var test = _mnist.Test.Slice(0, 1000);
+        var architecture = Sequential.Input(1, 28, 28).Normalize(Normalizer.Fit(train)).Conv2D(8, 3, Activation.ReLU).MaxPool2D().BatchNorm(momentum: 0.9).Flatten().Dense(10, Activation.Softmax);
+        using var model = architecture.Build(new ModelOptions { Seed = 6, Precision = ComputePrecision.BFloat16 });
+        model.Compile(new AdamOptions { LearningRate = 0.003 });
+        var before = model.Network.parameters().First().data<float>().ToArray();
+        using var reference = architecture.Build(new ModelOptions { Seed = 6 });
+        reference.Compile(new AdamOptions { LearningRate = 0.003 });
+        reference.Fit(train.Batches(64, shuffle: true, seed: 6), epochs: 2);
+
+        var history = model.Fit(train.Batches(64, shuffle: true, seed: 6), epochs: 2);
+
+        model.Network.parameters().Should().OnlyContain(p => p.dtype == ScalarType.Float32, "the master weights stay float32");
+        model.Network.parameters().First().data<float>().ToArray().Should().NotEqual(before, "the optimiser updated the master weights");
+        history.Epochs[^1].Loss.Should().BeLessThan(history.Epochs[0].Loss);
+        var result = model.Evaluate(test);
+        result.Accuracy.Should().BeGreaterThan(0.9);
+        result.Accuracy.Should().BeApproximately(reference.Evaluate(test).Accuracy, 0.02, "bfloat16 compute learns like float32");
+
+        // The bfloat16 predictions agree with a float32 forward pass through the master weights.
+        model.Network.eval();
+        using var x = test.ToImageTensor(ScalarType.Float32);
+        using var masterLogits = model.Network.forward(x);
+        using var masterClasses = masterLogits.argmax(1);
+        var fp32 = masterClasses.data<long>().ToArray();
+        var bf16 = model.PredictClasses(test);
+        Enumerable.Range(0, fp32.Length).Count(i => fp32[i] == bf16[i]).Should().BeGreaterThanOrEqualTo(985);
+    }
+
+    [Fact]
+    public void BFloat16_models_save_float32_weights_that_load_into_either_precision()
+    {
+        var train = _mnist.Train.Slice(0, 512);
+        var test = _mnist.Test.Slice(0, 200);
+        using var dir = new TempDirectory();
+        using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 6, Precision = ComputePrecision.BFloat16 });
+        model.Compile(new AdamOptions());
+        model.Fit(train.Batches(64));
+        string path = dir.Combine("bf16.weights");
+        model.SaveWeights(path);
+
+        using var again = model.ToBuilder().Build(new ModelOptions { Seed = 1, Precision = ComputePrecision.BFloat16 });
+        again.LoadWeights(path);
+        again.PredictProba(test).Should().BeEquivalentTo(model.PredictProba(test), o => o.WithStrictOrdering());
+
+        using var asFloat32 = model.ToBuilder().Build(new ModelOptions { Seed = 1 });
+        asFloat32.LoadWeights(path);
+        SequentialModel.ArgMax(asFloat32.PredictProba(test)).Zip(model.PredictClasses(test)).Count(p => p.First == p.Second).Should().BeGreaterThanOrEqualTo(195);
+    }
+
     private static long ResidentBytes()
     {
         GC.Collect();
