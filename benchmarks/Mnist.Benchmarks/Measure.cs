@@ -21,6 +21,26 @@ internal static class Measure
         return rates[rates.Count / 2];
     }
 
+    /// <summary>
+    /// Runs the candidates in turn, <paramref name="repeats"/> rounds (A, B, C, A, B, C, …) so that slow drifts of the machine
+    /// affect all alike; returns each candidate's median work/second.
+    /// </summary>
+    public static double[] InterleavedMedianRates(int repeats, params Func<int>[] candidates)
+    {
+        var rates = candidates.Select(_ => new List<double>()).ToArray();
+        for (int r = 0; r < repeats; r++)
+        {
+            for (int c = 0; c < candidates.Length; c++)
+            {
+                var clock = Stopwatch.StartNew();
+                int work = candidates[c]();
+                rates[c].Add(work / clock.Elapsed.TotalSeconds);
+            }
+        }
+
+        return rates.Select(list => list.Order().ElementAt(list.Count / 2)).ToArray();
+    }
+
     /// <summary>Peak resident set size of this process in MiB (VmHWM).</summary>
     public static double PeakRssMiB() => StatusKiB("VmHWM:") / 1024.0;
 

@@ -59,29 +59,38 @@ foreach (int batch in new[] { 64, 256 })
 {
     int steps = train.Count / batch;
     var trainSet = train.Slice(0, steps * batch);
-    double b = Measure.MedianRate(repeats, () => baseline.Train(allImages, allLabels, batch, steps, seed: 1));
-    double l = Measure.MedianRate(repeats, () => { model.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; });
-    double f = Measure.MedianRate(repeats, () => { fast.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; });
+    var rates = Measure.InterleavedMedianRates(
+        repeats,
+        () => baseline.Train(allImages, allLabels, batch, steps, seed: 1),
+        () => { model.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; },
+        () => { fast.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; });
+    double b = rates[0], l = rates[1], f = rates[2];
     Console.WriteLine($"| training samples/s, batch {batch} | {b.ToString("F0", inv)} | {l.ToString("F0", inv)} | {(l / b).ToString("F3", inv)} | {f.ToString("F0", inv)} | {(f / b).ToString("F3", inv)} |");
 }
 
 using (var inferBatch = splits.Test.Slice(0, 1000).ToImageTensor(ScalarType.Float32))
 {
-    double b = Measure.MedianRate(repeats, () => { for (int i = 0; i < 3; i++) baseline.Infer(inferBatch); return 3000; });
-    double l = Measure.MedianRate(repeats, () => { for (int i = 0; i < 3; i++) model.PredictProba(inferBatch).Dispose(); return 3000; });
-    double f = Measure.MedianRate(repeats, () => { for (int i = 0; i < 3; i++) fast.PredictProba(inferBatch).Dispose(); return 3000; });
+    var rates = Measure.InterleavedMedianRates(
+        repeats,
+        () => { for (int i = 0; i < 3; i++) baseline.Infer(inferBatch); return 3000; },
+        () => { for (int i = 0; i < 3; i++) model.PredictProba(inferBatch).Dispose(); return 3000; },
+        () => { for (int i = 0; i < 3; i++) fast.PredictProba(inferBatch).Dispose(); return 3000; });
+    double b = rates[0], l = rates[1], f = rates[2];
     Console.WriteLine($"| inference samples/s, batch 1000 | {b.ToString("F0", inv)} | {l.ToString("F0", inv)} | {(l / b).ToString("F3", inv)} | {f.ToString("F0", inv)} | {(f / b).ToString("F3", inv)} |");
 }
 
 using (var one = splits.Test.Slice(0, 1).ToImageTensor(ScalarType.Float32))
 {
-    double b = Measure.MedianRate(repeats, () => { for (int i = 0; i < 200; i++) baseline.Infer(one); return 200; });
-    double l = Measure.MedianRate(repeats, () => { for (int i = 0; i < 200; i++) model.PredictProba(one).Dispose(); return 200; });
-    double f = Measure.MedianRate(repeats, () => { for (int i = 0; i < 200; i++) fast.PredictProba(one).Dispose(); return 200; });
-    Console.WriteLine($"| inference latency, batch 1 (ms) | {(1000 / b).ToString("F3", inv)} | {(1000 / l).ToString("F3", inv)} | {(b / l).ToString("F3", inv)} | {(1000 / f).ToString("F3", inv)} | {(b / f).ToString("F3", inv)} |");
+    var rates = Measure.InterleavedMedianRates(
+        repeats,
+        () => { for (int i = 0; i < 200; i++) baseline.Infer(one); return 200; },
+        () => { for (int i = 0; i < 200; i++) model.PredictProba(one).Dispose(); return 200; },
+        () => { for (int i = 0; i < 200; i++) fast.PredictProba(one).Dispose(); return 200; });
+    double b = rates[0], l = rates[1], f = rates[2];
+    Console.WriteLine($"| inference latency, batch 1 (ms) | {(1000 / b).ToString("F3", inv)} | {(1000 / l).ToString("F3", inv)} | {(l / b).ToString("F3", inv)} | {(1000 / f).ToString("F3", inv)} | {(f / b).ToString("F3", inv)} |");
 }
 
-Console.WriteLine("(latency rows: the ratio columns are baseline latency / library latency, so above 1 means faster)");
+Console.WriteLine("(latency row: the ratio columns are baseline latency / library latency, so above 1 means faster)");
 Console.WriteLine();
 Console.WriteLine("| augmentation (KerasNotebook2017, 28×28) | images/s |");
 Console.WriteLine("|---|---|");
