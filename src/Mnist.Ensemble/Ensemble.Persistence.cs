@@ -82,6 +82,7 @@ public sealed partial class Ensemble
                     Seed = MemberSeed(manifest.Seed, entry.Number - 1),
                     Device = options?.Device ?? TorchSharp.DeviceType.CPU,
                     DeviceIndex = options?.DeviceIndex ?? -1,
+                    Precision = options?.Precision ?? ComputePrecision.Float32,
                 };
                 SequentialModel model;
                 try

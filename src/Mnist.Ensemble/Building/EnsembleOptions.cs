@@ -67,5 +67,6 @@ public sealed class EnsembleOptions
         OptimizerFactory = OptimizerFactory,
         Device = Device,
         DeviceIndex = DeviceIndex,
+        Precision = Precision,
     };
 }

@@ -11,6 +11,15 @@ public sealed class EnsembleBuilderTests
     private static readonly Normalizer Normalizer = new(33.3f, 78.6f);
 
     [Fact]
+    public void Every_option_reaches_the_members_including_the_compute_precision()
+    {
+        var options = new EnsembleOptions { MemberCount = 2, Seed = 4, Precision = ComputePrecision.BFloat16 };
+        using var ensemble = Sequential.Input(1, 8, 8).Flatten().Dense(3).ToEnsemble(options).Build();
+        ensemble.Members.Should().OnlyContain(m => m.Model.Options.Precision == ComputePrecision.BFloat16);
+        ensemble.Members.Select(m => m.Model.Options.Seed).Should().Equal(Ensemble.MemberSeed(4, 0), Ensemble.MemberSeed(4, 1));
+    }
+
+    [Fact]
     public void ToEnsemble_builds_compiled_members_with_distinct_derived_seeds_and_weights()
     {
         using var ensemble = SmallNets.Conv(Normalizer).ToEnsemble(members: 3, seed: 7).Build();
