@@ -12,7 +12,8 @@ internal sealed record TrainMetrics(
     CombinedMetrics Ensemble,
     IReadOnlyList<PerClassMetrics> PerClass,
     long[][] ConfusionMatrix,
-    TimingMetrics Timings);
+    TimingMetrics Timings,
+    double PeakResidentMiB);
 
 /// <summary>One member's test loss and accuracy and its training time.</summary>
 internal sealed record MemberMetrics(int Member, double TestLoss, double TestAccuracy, double TrainingSeconds);

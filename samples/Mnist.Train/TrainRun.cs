@@ -95,7 +95,7 @@ internal static class TrainRun
 
             log.WriteLine(confusion.GetReport());
             log.WriteLine($"wrote: {string.Join(", ", files.Concat(["history.csv", "metrics.json", "ensemble/"]))} in {Path.GetFullPath(settings.Output)}");
-            log.WriteLine(string.Create(inv, $"training {trainingSeconds:F1}s, total {total.Elapsed.TotalSeconds:F1}s"));
+            log.WriteLine(string.Create(inv, $"training {trainingSeconds:F1}s, total {total.Elapsed.TotalSeconds:F1}s, peak RSS {PeakResidentMiB():F0} MiB"));
             return 0;
         }
         catch (OperationCanceledException)
@@ -108,6 +108,15 @@ internal static class TrainRun
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;
         }
+    }
+
+    /// <summary>Peak resident memory of this process (VmHWM), 0 where /proc is unavailable.</summary>
+    private static double PeakResidentMiB()
+    {
+        const string key = "VmHWM:";
+        if (!File.Exists("/proc/self/status")) return 0;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
     }
 
     private static void Validate(TrainSettings s)
@@ -175,7 +184,8 @@ internal static class TrainRun
             Ensemble: new CombinedMetrics(evaluation.Combined.Loss, evaluation.Combined.Accuracy, evaluation.Combination.ToString()),
             PerClass: report.Classes.Select(c => new PerClassMetrics(c.ClassIndex, c.ClassName, c.Precision, c.Recall, c.F1, c.Support)).ToArray(),
             ConfusionMatrix: Enumerable.Range(0, confusion.ClassCount).Select(t => Enumerable.Range(0, confusion.ClassCount).Select(p => confusion[t, p]).ToArray()).ToArray(),
-            Timings: new TimingMetrics(trainingSeconds, evaluationSeconds, totalSeconds));
+            Timings: new TimingMetrics(trainingSeconds, evaluationSeconds, totalSeconds),
+            PeakResidentMiB: PeakResidentMiB());
         File.WriteAllText(path, JsonSerializer.Serialize(metrics, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
     }
 }
