@@ -30,6 +30,9 @@ internal static class TrainRun
             TorchRuntime.EnsureInitialized();
             TorchRuntime.Threads = settings.Threads;
             Directory.CreateDirectory(settings.Output);
+            string ensembleFolder = Path.Combine(settings.Output, "ensemble");
+            if (Directory.Exists(ensembleFolder) && Directory.EnumerateFileSystemEntries(ensembleFolder).Any() && !File.Exists(Path.Combine(ensembleFolder, Ensemble.ManifestFileName)))
+                throw new ArgumentException($"{ensembleFolder} exists and is not a saved ensemble; choose another --output so that nothing of yours is overwritten.");
             log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {TorchRuntime.Threads} threads, augmentation {(settings.Augment ? "on" : "off")}, {settings.Precision}{(settings.Quick ? ", QUICK" : string.Empty)}");
 
             // 1. Data and normaliser (the notebook's first cells).
@@ -83,7 +86,6 @@ internal static class TrainRun
             log.WriteLine(evaluation);
 
             // 6. Save, history, analysis and pictures.
-            string ensembleFolder = Path.Combine(settings.Output, "ensemble");
             ensemble.Save(ensembleFolder);
             WriteHistory(trained, Path.Combine(settings.Output, "history.csv"));
             var labels = Enumerable.Range(0, test.Count).Select(test.GetLabel).ToArray();
@@ -103,7 +105,8 @@ internal static class TrainRun
             log.WriteLine("Cancelled.");
             return 130;
         }
-        catch (Exception ex) when (ex is DatasetNotFoundException or Mnist.Data.Idx.IdxFormatException or ArgumentException or TrainingDivergedException or IOException)
+        catch (Exception ex) when (ex is DatasetNotFoundException or Mnist.Data.Idx.IdxFormatException or ArgumentException or TrainingDivergedException
+                                   or IOException or UnauthorizedAccessException or EnsembleFileException or TorchRuntimeException or Mnist.Models.Persistence.ModelFileException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
             return 1;

@@ -113,15 +113,32 @@ public sealed class SequentialBuilder
         }
 
         var network = nn.Sequential(modules);
-        network.to(device);
+        var copies = new List<(string, nn.Module<Tensor, Tensor>)>();
+        nn.Module<Tensor, Tensor>? computeNetwork = null;
         ComputeCopy? compute = null;
-        if (options.Precision == ComputePrecision.BFloat16)
+        try
         {
-            var copies = resolved.Select((r, i) => (r.Name, i == resolved.Count - 1 && stripSoftmax ? r.Layer.CreateModule(r.Input, includeTrailingActivation: false) : r.Layer.CreateModule(r.Input))).ToList();
-            var computeNetwork = nn.Sequential(copies);
-            computeNetwork.to(device);
-            computeNetwork.to(ScalarType.BFloat16);
-            compute = new ComputeCopy(network, computeNetwork, ScalarType.BFloat16);
+            network.to(device);
+            if (options.Precision == ComputePrecision.BFloat16)
+            {
+                for (int i = 0; i < resolved.Count; i++)
+                {
+                    var r = resolved[i];
+                    copies.Add((r.Name, i == resolved.Count - 1 && stripSoftmax ? r.Layer.CreateModule(r.Input, includeTrailingActivation: false) : r.Layer.CreateModule(r.Input)));
+                }
+
+                computeNetwork = nn.Sequential(copies);
+                computeNetwork.to(device);
+                computeNetwork.to(ScalarType.BFloat16);
+                compute = new ComputeCopy(network, computeNetwork, ScalarType.BFloat16);
+            }
+        }
+        catch
+        {
+            if (computeNetwork is not null) computeNetwork.Dispose();
+            else foreach (var (_, m) in copies) m.Dispose();
+            network.Dispose();
+            throw;
         }
 
         return new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);

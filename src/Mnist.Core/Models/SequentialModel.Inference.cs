@@ -157,6 +157,15 @@ public sealed partial class SequentialModel
         return ForwardActive(x);
     }
 
+    /// <summary>Checks a training batch before it reaches native code: image shape and label range.</summary>
+    private void CheckBatch(Mnist.Batching.Batch batch, long classes)
+    {
+        var shape = batch.Images.shape;
+        if (!shape.Skip(1).SequenceEqual(InputShape.WithBatch(0).Skip(1)))
+            throw new ArgumentException($"A training batch has images of shape ({string.Join(", ", shape)}), which do not fit the model's input {InputShape}.");
+        CheckLabels(batch.Labels, classes);
+    }
+
     private static void CheckLabels(Tensor labels, long classes)
     {
         if (labels.numel() == 0) return;

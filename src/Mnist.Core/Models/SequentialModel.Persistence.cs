@@ -112,6 +112,7 @@ public sealed partial class SequentialModel
             ["format"] = ModelFileFormat,
             ["formatVersion"] = ModelFileVersion,
             ["inputShape"] = new JsonArray(InputShape.Dimensions.Select(d => (JsonNode?)d).ToArray()),
+            ["epochsTrained"] = EpochsTrained,
             ["layers"] = new JsonArray(Layers.Select(l => (JsonNode?)LayerSerializer.ToJson(l)).ToArray()),
         };
         AtomicFile.Write(path, stream =>
@@ -154,8 +155,10 @@ public sealed partial class SequentialModel
             int version = architecture["formatVersion"]?.GetValue<int>() ?? -1;
             if (version != ModelFileVersion)
                 throw new ModelFileException(path, $"format version {version} is not supported (this library reads version {ModelFileVersion}).");
-            var input = (architecture["inputShape"] as JsonArray)?.Select(n => n!.GetValue<int>()).ToArray()
+            var input = (architecture["inputShape"] as JsonArray)?.Select(n => n?.GetValue<int>() ?? throw new ModelFileException(path, "inputShape holds null.")).ToArray()
                         ?? throw new ModelFileException(path, "model.json lacks inputShape.");
+            int epochsTrained = architecture["epochsTrained"]?.GetValue<int>() ?? 0;
+            if (epochsTrained < 0) throw new ModelFileException(path, $"epochsTrained is negative ({epochsTrained}).");
             var layers = architecture["layers"] as JsonArray ?? throw new ModelFileException(path, "model.json lacks layers.");
             var builder = new SequentialBuilder(new TensorShape(input));
             foreach (var layer in layers)
@@ -170,6 +173,7 @@ public sealed partial class SequentialModel
                 using (var s = weightsEntry.Open()) s.CopyTo(weights);
                 weights.Position = 0;
                 model.LoadWeights(weights, path + "!" + WeightsEntry);
+                model.EpochsTrained = epochsTrained;
                 return model;
             }
             catch
@@ -189,6 +193,10 @@ public sealed partial class SequentialModel
         catch (ModelBuildException ex)
         {
             throw new ModelFileException(path, "the stored architecture cannot be built: " + ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new ModelFileException(path, "model.json holds an invalid value: " + ex.Message, ex);
         }
     }
 }

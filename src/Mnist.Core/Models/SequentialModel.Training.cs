@@ -21,7 +21,11 @@ public sealed partial class SequentialModel
     public TrainingHistory History { get; } = new();
 
     /// <summary>Number of epochs trained so far (over all <c>Fit</c> calls); also the epoch index given to batch sources.</summary>
-    public int EpochsTrained => _epochsTrained;
+    public int EpochsTrained
+    {
+        get => _epochsTrained;
+        internal set => _epochsTrained = value;
+    }
 
     /// <summary>The optimiser options given to <see cref="Compile"/>, or <see langword="null"/> before it.</summary>
     public OptimizerOptions? OptimizerOptions => _optimizerOptions;
@@ -139,6 +143,7 @@ public sealed partial class SequentialModel
                 {
                     context.Batch = batchIndex;
                     foreach (var callback in callbacks) callback.OnBatchBegin(context);
+                    CheckBatch(batch, ClassCount);
                     var x = onCpu ? batch.Images : batch.Images.to(Device);
                     var y = onCpu ? batch.Labels : batch.Labels.to(Device);
                     optimizer.zero_grad();
@@ -187,8 +192,10 @@ public sealed partial class SequentialModel
             progress?.Report(new TrainingProgress(TrainingStage.EpochCompleted, epochNumber, context.Epochs, seen, train.SampleCount, metrics.Loss, metrics.Accuracy, clock.Elapsed, metrics));
             return metrics;
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is not TrainingDivergedException)
         {
+            // Cancellation, a failing batch source or callback, a native error: put back the last complete epoch's
+            // weights (this also re-synchronises a bfloat16 compute copy), so the model stays consistent.
             RestoreWeights(snapshot);
             throw;
         }

@@ -57,8 +57,9 @@ public sealed partial class SequentialModel : IDisposable
     /// <summary>
     /// The TorchSharp network with the float32 master weights (escape hatch). It returns <em>logits</em>: a final softmax
     /// of the architecture is applied by <c>PredictProba</c>, not by this module. Changing its structure is not supported.
-    /// With <see cref="ComputePrecision.BFloat16"/>, training and inference run on an internal bfloat16 copy; changes made
-    /// through this module reach it after <c>LoadWeights</c> or the next epoch.
+    /// With <see cref="ComputePrecision.BFloat16"/>, training and inference run on an internal bfloat16 copy: parameters
+    /// are copied from this module before every step and prediction, batch-norm statistics flow from the copy back to this
+    /// module at the end of each epoch; change weights through <c>LoadWeights</c> so that everything follows.
     /// </summary>
     public nn.Module<Tensor, Tensor> Network
     {

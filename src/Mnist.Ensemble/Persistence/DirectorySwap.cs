@@ -32,12 +32,30 @@ internal static class DirectorySwap
 
         if (!Directory.Exists(full))
         {
-            Directory.Move(temp, full);
+            try
+            {
+                Directory.Move(temp, full);
+            }
+            catch
+            {
+                TryDelete(temp);
+                throw;
+            }
+
             return;
         }
 
         string old = Path.Combine(parent, $".{name}.old-{token}");
-        Directory.Move(full, old);
+        try
+        {
+            Directory.Move(full, old);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+
         try
         {
             Directory.Move(temp, full);

@@ -33,7 +33,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
     {
         using var model = Tiny();
         var context = new TrainingContext(model, 10, 1, new TrainingHistory());
-        using var early = new EarlyStopping(patience: 1);
+        using var early = new EarlyStopping(patience: 2);
         early.OnTrainBegin(context);
 
         early.OnEpochEnd(context, Epoch(1, 0.50));
@@ -41,7 +41,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
         var best = model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         model.Fit(_mnist.Train.Slice(0, 128).Batches(64)); // weights move on
         early.OnEpochEnd(context, Epoch(3, 0.45));
-        context.StopTraining.Should().BeFalse("one epoch without improvement is within patience");
+        context.StopTraining.Should().BeFalse("one epoch without improvement is within a patience of 2");
         early.OnEpochEnd(context, Epoch(4, 0.41));
         context.StopTraining.Should().BeTrue();
         early.StoppedEpoch.Should().Be(4);
@@ -127,7 +127,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
         plateau.OnTrainBegin(context);
         foreach (var (n, loss) in new[] { (1, 1.0), (2, 1.0), (3, 1.0), (4, 0.5), (5, 0.5), (6, 0.5), (7, 0.5), (8, 0.5) })
             plateau.OnEpochEnd(context, Epoch(n, loss));
-        other.LearningRate.Should().Be(0.03, "0.1 → 0.05 after epoch 3, → 0.025 floored at 0.03 after epoch 6");
+        other.LearningRate.Should().Be(0.03, "0.1 → 0.05 after epoch 2, → 0.025 floored at 0.03 after epoch 3");
     }
 
     [Fact]

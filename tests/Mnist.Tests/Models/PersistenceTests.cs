@@ -148,6 +148,41 @@ public sealed class PersistenceTests : IClassFixture<MnistTrainingSetFixture>, I
         act.Should().Throw<ModelFileException>().WithMessage("*format version 7 is not supported*");
     }
 
+    [Theory]
+    [InlineData("\"formatVersion\": 1", "\"formatVersion\": \"one\"")]
+    [InlineData("\"inputShape\": [", "\"inputShape\": [0, ")]
+    [InlineData("\"epochsTrained\": 1", "\"epochsTrained\": -3")]
+    public void Invalid_values_in_model_json_give_ModelFileException(string find, string replace)
+    {
+        using var model = TrainedTiny(6);
+        string path = Path.Combine(_dir, "bad-json.mnistmodel");
+        model.Save(path);
+        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("model.json")!;
+            string json;
+            using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
+            json.Should().Contain(find);
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("model.json").Open());
+            writer.Write(json.Replace(find, replace, StringComparison.Ordinal));
+        }
+
+        var act = () => SequentialModel.Load(path);
+        act.Should().Throw<ModelFileException>().Which.Path.Should().Be(path);
+    }
+
+    [Fact]
+    public void The_number_of_epochs_trained_survives_save_and_load_so_training_continues_the_shuffle_sequence()
+    {
+        using var model = TrainedTiny(7);
+        model.EpochsTrained.Should().Be(1);
+        string path = Path.Combine(_dir, "epochs.mnistmodel");
+        model.Save(path);
+        using var loaded = SequentialModel.Load(path);
+        loaded.EpochsTrained.Should().Be(1);
+    }
+
     private static byte[] Mutate(byte[] good, Random random)
     {
         var copy = (byte[])good.Clone();

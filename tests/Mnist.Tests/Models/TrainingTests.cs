@@ -168,6 +168,21 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
     }
 
     [Fact]
+    public void Labels_outside_the_classes_are_rejected_before_native_code_and_the_weights_are_kept()
+    {
+        var train = _mnist.Train.Slice(0, 128);
+        using var model = Sequential.Input(1, 28, 28).Normalize(33f, 78f).Flatten().Dense(5, Activation.Softmax).Build(new ModelOptions { Seed = 2 });
+        model.Compile(new AdamOptions());
+        var before = model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+
+        // MNIST labels go up to 9; this model has 5 classes.
+        model.Invoking(m => m.Fit(train.Batches(64))).Should().Throw<ArgumentException>().WithMessage("*class indices in [0, 5)*");
+
+        model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(before);
+        model.History.Epochs.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Cancellation_puts_back_the_weights_of_the_last_complete_epoch()
     {
         var train = _mnist.Train.Slice(0, 640);

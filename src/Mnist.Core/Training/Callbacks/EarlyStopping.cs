@@ -15,7 +15,7 @@ public sealed class EarlyStopping : Callback, IDisposable
 
     /// <summary>Creates the callback.</summary>
     /// <param name="monitor">Metric to watch; default validation loss.</param>
-    /// <param name="patience">Epochs without improvement before stopping; default 3.</param>
+    /// <param name="patience">Epochs without improvement after which training stops (as Keras; 0 behaves like 1); default 3.</param>
     /// <param name="minDelta">Smallest change that counts as an improvement; default 0.</param>
     /// <param name="restoreBestWeights">Put back the best epoch's weights when training ends; default true.</param>
     public EarlyStopping(MonitoredMetric monitor = MonitoredMetric.ValidationLoss, int patience = 3, double minDelta = 0, bool restoreBestWeights = true)
@@ -72,7 +72,7 @@ public sealed class EarlyStopping : Callback, IDisposable
                 _bestWeights = context.Model.SnapshotWeights();
             }
         }
-        else if (++_wait > Patience)
+        else if (++_wait >= Math.Max(Patience, 1))
         {
             StoppedEpoch = metrics.Epoch;
             context.StopTraining = true;

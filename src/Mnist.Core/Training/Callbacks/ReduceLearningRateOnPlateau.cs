@@ -14,7 +14,7 @@ public sealed class ReduceLearningRateOnPlateau : Callback
     /// <summary>Creates the callback.</summary>
     /// <param name="monitor">Metric watched; default validation loss.</param>
     /// <param name="factor">Multiplier in (0, 1); default 0.1.</param>
-    /// <param name="patience">Epochs without improvement before reducing; default 2.</param>
+    /// <param name="patience">Epochs without improvement after which the rate is reduced (as Keras; 0 behaves like 1); default 2.</param>
     /// <param name="minimumLearningRate">Floor; default 0.</param>
     /// <param name="minDelta">Smallest change that counts as an improvement; default 1e-4.</param>
     public ReduceLearningRateOnPlateau(MonitoredMetric monitor = MonitoredMetric.ValidationLoss, double factor = 0.1, int patience = 2, double minimumLearningRate = 0, double minDelta = 1e-4)
@@ -62,7 +62,7 @@ public sealed class ReduceLearningRateOnPlateau : Callback
             _best = value;
             _wait = 0;
         }
-        else if (++_wait > Patience)
+        else if (++_wait >= Math.Max(Patience, 1))
         {
             context.Model.LearningRate = Math.Max(context.Model.LearningRate * Factor, MinimumLearningRate);
             _wait = 0;
