@@ -52,12 +52,12 @@ public sealed class ConsumerPackageTests
                  """);
 
             var (runExit, runOutput) = ProcessRunner.Run("dotnet",
-                ["run", "-c", "Release", "-p:MnistVersion=" + version, "--nologo", "--", "--train-images", "3000", "--test-images", "1000"],
+                ["run", "-c", "Release", "-p:MnistVersion=" + version, "--nologo", "--", "--train-images", "4000", "--test-images", "1000"],
                 work, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["MNIST_DATA"] = RepoPaths.MnistData });
             runExit.Should().Be(0, runOutput);
             var match = System.Text.RegularExpressions.Regex.Match(runOutput, @"CUSTOMNET-OK ensemble accuracy (?<acc>[0-9.]+) on 1000 test images");
             match.Success.Should().BeTrue(runOutput);
-            double.Parse(match.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0.8, "a small ensemble trained on 3,000 images learns MNIST");
+            double.Parse(match.Groups["acc"].Value, System.Globalization.CultureInfo.InvariantCulture).Should().BeGreaterThan(0.8, "a small ensemble trained on 4,000 images learns MNIST (about 0.93–0.95 here)");
 
             string native = Directory.GetFiles(Path.Combine(work, "bin"), "libLibTorchSharp.so", SearchOption.AllDirectories).Single();
             ElfVersionNeedPatcher.ReadVersionNeeds(File.ReadAllBytes(native))
