@@ -130,6 +130,13 @@ public sealed class SequentialBuilder
                 computeNetwork = nn.Sequential(copies);
                 computeNetwork.to(device);
                 computeNetwork.to(ScalarType.BFloat16);
+                foreach (var module in computeNetwork.modules())
+                {
+                    // Batch norm keeps float32 scale, shift and moving statistics (LibTorch accepts bfloat16 input with
+                    // float32 batch-norm state, as PyTorch's autocast does): bfloat16 statistics would round away small updates.
+                    if (module is TorchSharp.Modules.BatchNorm) module.to(ScalarType.Float32);
+                }
+
                 compute = new ComputeCopy(network, computeNetwork, ScalarType.BFloat16);
             }
         }
