@@ -80,8 +80,8 @@ internal static class TrainRun
 
             // 5. Evaluation: every member and the ensemble (the notebook's last cells).
             var evaluationClock = Stopwatch.StartNew();
-            var evaluation = ensemble.Evaluate(test);
-            var probabilities = ensemble.PredictProba(test);
+            var evaluation = ensemble.Evaluate(test.Batches(256), cancellationToken);
+            var probabilities = evaluation.Probabilities!;
             double evaluationSeconds = evaluationClock.Elapsed.TotalSeconds;
             log.WriteLine(evaluation);
 

@@ -75,7 +75,7 @@ public sealed partial class Ensemble
 
         var combined = Combine(members);
         var ensemble = new EvaluationResult(ProbabilityCombination.CrossEntropy(combined, labels), Accuracy(combined, labels), labels.Length);
-        return new EnsembleEvaluation(scores, ensemble, Combination);
+        return new EnsembleEvaluation(scores, ensemble, Combination) { Probabilities = combined };
     }
 
     /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>

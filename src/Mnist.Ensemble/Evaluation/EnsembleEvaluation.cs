@@ -22,6 +22,12 @@ public sealed record EnsembleEvaluation(IReadOnlyList<MemberEvaluation> Members,
     /// <summary>The member with the lowest accuracy (the first on ties).</summary>
     public MemberEvaluation WeakestMember => Members.MinBy(m => m.Accuracy)!;
 
+    /// <summary>
+    /// The combined class probabilities (N × classes, in data order) the scores were computed from, so that analysis
+    /// (confusion matrix, uncertain samples) needs no second pass; <see langword="null"/> when not collected.
+    /// </summary>
+    public float[,]? Probabilities { get; init; }
+
     /// <summary>The member with the highest accuracy (the first on ties).</summary>
     public MemberEvaluation BestMember => Members.MaxBy(m => m.Accuracy)!;
 
