@@ -1,3 +1,4 @@
+using Mnist.Batching;
 using MathNet.Numerics.Random;
 
 namespace Mnist.Augmentation;
@@ -67,7 +68,7 @@ public sealed class RandomAffineAugmenter
     /// <param name="width">Image width (scales a fractional width shift).</param>
     /// <param name="height">Image height (scales a fractional height shift).</param>
     public AffineParameters Draw(int seed, int epoch, int index, int width, int height) =>
-        Draw(new Xoshiro256StarStar(SampleSeed.Derive(seed, epoch, index), threadSafe: false), width, height);
+        Draw(new Xoshiro256StarStar(SeedMixer.Mix(seed, epoch, index), threadSafe: false), width, height);
 
     /// <summary>
     /// Draws a transform from <paramref name="random"/>, in the order θ, horizontal shift, vertical shift, shear,

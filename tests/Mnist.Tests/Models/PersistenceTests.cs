@@ -134,15 +134,7 @@ public sealed class PersistenceTests : IClassFixture<MnistTrainingSetFixture>, I
         using var model = TrainedTiny(5);
         string path = Path.Combine(_dir, "v.mnistmodel");
         model.Save(path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
-        {
-            var entry = zip.GetEntry("model.json")!;
-            string json;
-            using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry("model.json").Open());
-            writer.Write(json.Replace("\"formatVersion\": 1", "\"formatVersion\": 7", StringComparison.Ordinal));
-        }
+        RewriteModelJson(path, json => json.Replace("\"formatVersion\": 1", "\"formatVersion\": 7", StringComparison.Ordinal));
 
         var act = () => SequentialModel.Load(path);
         act.Should().Throw<ModelFileException>().WithMessage("*format version 7 is not supported*");
@@ -157,16 +149,11 @@ public sealed class PersistenceTests : IClassFixture<MnistTrainingSetFixture>, I
         using var model = TrainedTiny(6);
         string path = Path.Combine(_dir, "bad-json.mnistmodel");
         model.Save(path);
-        using (var zip = ZipFile.Open(path, ZipArchiveMode.Update))
+        RewriteModelJson(path, json =>
         {
-            var entry = zip.GetEntry("model.json")!;
-            string json;
-            using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
             json.Should().Contain(find);
-            entry.Delete();
-            using var writer = new StreamWriter(zip.CreateEntry("model.json").Open());
-            writer.Write(json.Replace(find, replace, StringComparison.Ordinal));
-        }
+            return json.Replace(find, replace, StringComparison.Ordinal);
+        });
 
         var act = () => SequentialModel.Load(path);
         act.Should().Throw<ModelFileException>().Which.Path.Should().Be(path);
@@ -181,6 +168,18 @@ public sealed class PersistenceTests : IClassFixture<MnistTrainingSetFixture>, I
         model.Save(path);
         using var loaded = SequentialModel.Load(path);
         loaded.EpochsTrained.Should().Be(1);
+    }
+
+    /// <summary>Replaces the model.json entry of a whole-model file with <paramref name="edit"/> of its text.</summary>
+    private static void RewriteModelJson(string path, Func<string, string> edit)
+    {
+        using var zip = ZipFile.Open(path, ZipArchiveMode.Update);
+        var entry = zip.GetEntry("model.json")!;
+        string json;
+        using (var reader = new StreamReader(entry.Open())) json = reader.ReadToEnd();
+        entry.Delete();
+        using var writer = new StreamWriter(zip.CreateEntry("model.json").Open());
+        writer.Write(edit(json));
     }
 
     private static byte[] Mutate(byte[] good, Random random)
