@@ -18,15 +18,14 @@ internal sealed class HandWrittenBaseline : IDisposable
         torch.manual_seed(seed);
         _net = nn.Sequential(
             ("norm", new Normalize(mean, std)),
-            ("c1", nn.Conv2d(1, 32, 3, padding: 1)), ("r1", nn.ReLU()),
-            ("c2", nn.Conv2d(32, 32, 3, padding: 1)), ("r2", nn.ReLU()),
-            ("p1", nn.MaxPool2d(2)), ("b1", nn.BatchNorm2d(32, eps: 1e-3, momentum: 0.1)),
+            ("c1", nn.Conv2d(1, 32, 3, padding: 1)), ("r1", nn.ReLU()), ("b1", nn.BatchNorm2d(32, eps: 1e-3, momentum: 0.1)),
+            ("c2", nn.Conv2d(32, 32, 3, padding: 1)), ("r2", nn.ReLU()), ("p1", nn.MaxPool2d(2)),
             ("c3", nn.Conv2d(32, 64, 3, padding: 1)), ("r3", nn.ReLU()), ("b2", nn.BatchNorm2d(64, eps: 1e-3, momentum: 0.1)),
-            ("c4", nn.Conv2d(64, 64, 3, padding: 1)), ("r4", nn.ReLU()),
-            ("p2", nn.MaxPool2d(2)), ("b3", nn.BatchNorm2d(64, eps: 1e-3, momentum: 0.1)),
+            ("c4", nn.Conv2d(64, 64, 3, padding: 1)), ("r4", nn.ReLU()), ("p2", nn.MaxPool2d(2)),
+            ("b3", nn.BatchNorm2d(64, eps: 1e-3, momentum: 0.1)),
             ("flat", nn.Flatten()), ("b4", nn.BatchNorm1d(3136, eps: 1e-3, momentum: 0.1)),
             ("d1", nn.Linear(3136, 512)), ("r5", nn.ReLU()), ("b5", nn.BatchNorm1d(512, eps: 1e-3, momentum: 0.1)),
-            ("drop", nn.Dropout(0.5)), ("d2", nn.Linear(512, 10)));
+            ("drop", nn.Dropout(0.4)), ("d2", nn.Linear(512, 10)));
         _optimizer = optim.Adam(_net.parameters(), 0.001);
     }
 

@@ -36,12 +36,13 @@ def net(mean, std):
     bn = dict(eps=1e-3, momentum=0.1)
     return nn.Sequential(
         Normalize(mean, std),
-        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(),
-        nn.MaxPool2d(2), nn.BatchNorm2d(32, **bn),
+        nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(32, **bn),
+        nn.Conv2d(32, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
         nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(64, **bn),
-        nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.BatchNorm2d(64, **bn),
+        nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.BatchNorm2d(64, **bn),
         nn.Flatten(), nn.BatchNorm1d(3136, **bn), nn.Linear(3136, 512), nn.ReLU(), nn.BatchNorm1d(512, **bn),
-        nn.Dropout(0.5), nn.Linear(512, 10))
+        nn.Dropout(0.4), nn.Linear(512, 10))
 
 
 def main():

@@ -1,6 +1,7 @@
 using Mnist.Models.Layers;
 using Mnist.Models.Modules;
 using Mnist.Runtime;
+using Mnist.Training.Optimizers;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,6 +30,27 @@ public sealed class SequentialBuilder
     /// <summary>The layers added so far.</summary>
     public IReadOnlyList<Layer> Layers => _layers;
 
+    /// <summary>
+    /// The optimiser every built model is compiled with (Keras <c>compile</c>, set with <see cref="Compile"/>), or
+    /// <see langword="null"/>: built models are not compiled and need <see cref="SequentialModel.Compile"/> before <c>Fit</c>.
+    /// </summary>
+    public OptimizerOptions? Optimizer { get; private set; }
+
+    /// <summary>
+    /// Compiles every model this builder builds with a copy of <paramref name="optimizer"/>, as a Keras model compiles
+    /// itself (the notebook's <c>miniNet</c> compiles <c>Adam(lr=0.01)</c>). Calling it again replaces the optimiser.
+    /// </summary>
+    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; validated here and copied.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An optimiser setting is out of range.</exception>
+    public SequentialBuilder Compile(OptimizerOptions optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer.Validate();
+        Optimizer = optimizer.Copy();
+        return this;
+    }
+
     /// <summary>Appends a layer.</summary>
     public SequentialBuilder Add(Layer layer)
     {
@@ -37,10 +59,10 @@ public sealed class SequentialBuilder
         return this;
     }
 
-    /// <summary>A copy with the same input shape and layers, to extend separately.</summary>
+    /// <summary>A copy with the same input shape, layers and optimiser, to extend separately.</summary>
     public SequentialBuilder Clone()
     {
-        var copy = new SequentialBuilder(InputShape);
+        var copy = new SequentialBuilder(InputShape) { Optimizer = Optimizer?.Copy() };
         copy._layers.AddRange(_layers);
         return copy;
     }
@@ -75,7 +97,10 @@ public sealed class SequentialBuilder
         return result;
     }
 
-    /// <summary>Validates the stack and creates the model (weights initialised, on the requested device).</summary>
+    /// <summary>
+    /// Validates the stack and creates the model (weights initialised, on the requested device), compiled with
+    /// <see cref="Optimizer"/> when one is set.
+    /// </summary>
     /// <param name="options">Seed and device; defaults documented on <see cref="ModelOptions"/>.</param>
     /// <exception cref="ModelBuildException">A layer cannot take its input, or names collide.</exception>
     /// <exception cref="TorchRuntimeException">LibTorch or the requested device is unavailable.</exception>
@@ -148,7 +173,9 @@ public sealed class SequentialBuilder
             throw;
         }
 
-        return new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
+        var model = new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
+        if (Optimizer is { } optimizer) model.Compile(optimizer.Copy());
+        return model;
     }
 
     private static (long Trainable, long NonTrainable) CountParameters(nn.Module module)

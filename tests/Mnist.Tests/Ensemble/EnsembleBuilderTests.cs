@@ -1,5 +1,6 @@
 using Mnist.Data;
 using Mnist.Models;
+using Mnist.Models.Presets;
 using Mnist.Training.Optimizers;
 
 namespace Mnist.Tests.Ensemble;
@@ -40,6 +41,34 @@ public sealed class EnsembleBuilderTests
         var kernels = ensemble.Members.Select(m => m.Model.Network.state_dict().First(kv => kv.Key.EndsWith("weight", StringComparison.Ordinal)).Value.data<float>().ToArray()).ToList();
         kernels[0].Should().NotEqual(kernels[1]);
         kernels[1].Should().NotEqual(kernels[2]);
+    }
+
+    [Fact]
+    public void Members_of_the_notebook_preset_train_at_the_notebooks_learning_rate_by_default()
+    {
+        using var ensemble = KnownModels.NotebookMiniNet(Normalizer).ToEnsemble(members: 2, seed: 1).Build();
+        ensemble.Members.Should().AllSatisfy(m =>
+        {
+            m.Model.OptimizerOptions.Should().BeOfType<AdamOptions>().Which.LearningRate.Should().Be(KnownModels.NotebookLearningRate);
+            m.Model.LearningRate.Should().BeApproximately(0.01, 1e-12);
+        });
+        ensemble.Members[0].Model.OptimizerOptions.Should().NotBeSameAs(ensemble.Members[1].Model.OptimizerOptions, "each member compiles its own copy");
+    }
+
+    [Fact]
+    public void A_builder_compiles_each_model_with_its_own_copy_of_the_optimiser()
+    {
+        var optimizer = new AdamOptions { LearningRate = 0.02 };
+        var builder = Sequential.Input(1, 8, 8).Flatten().Dense(3).Compile(optimizer);
+        optimizer.LearningRate = 0.5; // later changes to the caller's object do not reach the builder
+        using var first = builder.Build();
+        using var second = builder.Clone().Build();
+        first.LearningRate.Should().BeApproximately(0.02, 1e-12);
+        second.LearningRate.Should().BeApproximately(0.02, 1e-12);
+        first.OptimizerOptions.Should().NotBeSameAs(second.OptimizerOptions);
+        using var uncompiled = Sequential.Input(1, 8, 8).Flatten().Dense(3).Build();
+        uncompiled.OptimizerOptions.Should().BeNull("an uncompiled builder builds uncompiled models");
+        FluentActions.Invoking(() => builder.Compile(new AdamOptions { LearningRate = double.NaN })).Should().Throw<ArgumentOutOfRangeException>();
     }
 
     [Fact]

@@ -22,11 +22,12 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         Sequential.Input(1, 28, 28).Normalize(normalizer).Conv2D(8, 3, Activation.ReLU).MaxPool2D().BatchNorm().Flatten().Dropout(0.25).Dense(10, Activation.Softmax);
 
     [Fact]
-    public void Notebook_preset_trained_one_epoch_on_5000_images_reaches_95_percent_on_1000_test_images()
+    public void Improved_preset_trained_one_epoch_on_5000_images_reaches_95_percent_on_1000_test_images()
     {
         var train = _mnist.Train.Slice(0, 5000);
         var test = _mnist.Test.Slice(0, 1000);
-        using var model = KnownModels.NotebookMiniNet(Normalizer.Fit(_mnist.Train)).Build(new ModelOptions { Seed = 1 });
+        // The improved preset's batch-norm momentum (0.9) settles the moving statistics within these 78 steps.
+        using var model = KnownModels.ImprovedMiniNet(Normalizer.Fit(_mnist.Train)).Build(new ModelOptions { Seed = 1 });
         model.Compile(new AdamOptions { LearningRate = 0.001 });
 
         var history = model.Fit(train.Batches(64, shuffle: true, seed: 1), epochs: 1, validation: test.Batches(500));

@@ -16,7 +16,7 @@ public sealed class BatchNormLayer : Layer
     /// <summary>Keras' default momentum of the moving statistics (0.99).</summary>
     public const double DefaultMomentum = 0.99;
 
-    /// <summary>Keras 1's default epsilon (0.001).</summary>
+    /// <summary>The default epsilon of Keras ≥ 1.2 and Keras 2 (0.001); Keras 1.1, the notebook's, used 1e-5.</summary>
     public const double DefaultEpsilon = 1e-3;
 
     /// <summary>Creates the layer.</summary>

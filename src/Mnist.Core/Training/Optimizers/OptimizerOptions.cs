@@ -20,10 +20,13 @@ public abstract class OptimizerOptions
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"{Name}: LearningRate must be a finite positive number.");
     }
 
+    /// <summary>An independent copy of these options (they hold only values).</summary>
+    public OptimizerOptions Copy() => (OptimizerOptions)MemberwiseClone();
+
     /// <summary>A copy of these options with another learning rate.</summary>
     public OptimizerOptions WithLearningRate(double learningRate)
     {
-        var copy = (OptimizerOptions)MemberwiseClone();
+        var copy = Copy();
         copy.LearningRate = learningRate;
         return copy;
     }
