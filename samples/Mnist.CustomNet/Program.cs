@@ -3,7 +3,7 @@ using System.Globalization;
 using Mnist.Augmentation;
 using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 using Mnist.Models;
 using Mnist.Runtime;
 using Mnist.Training.Optimizers;
@@ -19,9 +19,9 @@ int Arg(string name, int fallback)
 
 int trainImages = Arg("--train-images", 12_000), testImages = Arg("--test-images", 10_000), epochs = Arg("--epochs", 1);
 var clock = Stopwatch.StartNew();
-TorchRuntime.EnsureInitialized();
+TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true }); // process-wide settings are the app's choice
 
-var splits = MnistDataset.LoadSplits();                       // data/mnist of a clone, MNIST_DATA, or the user cache
+var splits = MnistDataset.LoadSplits();                       // data/mnist of a clone, $MNIST_DATA_ROOT/mnist, or the user cache
 var train = splits.Train.Slice(0, Math.Min(trainImages, splits.Train.Count));
 var test = splits.Test.Slice(0, Math.Min(testImages, splits.Test.Count));
 var normalizer = Normalizer.Fit(splits.Train);

@@ -16,7 +16,9 @@ internal sealed record TrainSettings(
     bool Augment,
     string Output,
     bool Quick,
-    string Precision)
+    string Precision,
+    bool Download = false,
+    string? Mirror = null)
 {
     /// <summary>Training images used in --quick mode.</summary>
     public const int QuickTrainingImages = 10_000;

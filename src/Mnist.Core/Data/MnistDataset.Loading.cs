@@ -57,8 +57,9 @@ public sealed partial class MnistDataset
 
     /// <summary>
     /// Loads the training and test splits of <paramref name="dataset"/> (MNIST by default) from disk, without
-    /// downloading. The folder is found by <see cref="DatasetLocator"/>: <paramref name="directory"/>, then the
-    /// <c>MNIST_DATA</c> environment variable, then the repository's <c>data/&lt;id&gt;</c>, then the per-user cache.
+    /// downloading. The folder is found by <see cref="DatasetLocator"/>: <paramref name="directory"/>, then
+    /// <c>$MNIST_DATA_ROOT/&lt;id&gt;</c>, the repository's <c>data/&lt;id&gt;</c>, <c>/usr/share/datasets/&lt;id&gt;</c> (Linux),
+    /// then the per-user cache.
     /// </summary>
     /// <param name="dataset">The dataset; <see cref="KnownDatasets.Mnist"/> when null.</param>
     /// <param name="directory">An explicit folder holding the four files (plain or .gz), or null to search.</param>

@@ -8,33 +8,35 @@ public sealed class DatasetLocatorTests
     private static readonly DatasetDescriptor Descriptor = Synthetic.Descriptor("toy");
 
     [Fact]
-    public void Search_order_is_explicit_then_environment_then_repository_then_cache()
+    public void Search_order_is_explicit_then_data_root_variable_then_repository_then_system_packages_then_cache()
     {
         using var temp = new TempDirectory();
         string explicitDir = temp.Combine("explicit");
         string envRoot = temp.Combine("env");
         string repo = temp.Combine("repo");
         string deep = temp.Combine("repo", "bin", "Release", "net10.0");
+        string system = temp.Combine("usr-share-datasets");
         string cache = temp.Combine("cache");
         Directory.CreateDirectory(deep);
-        foreach (string dir in new[] { explicitDir, Path.Combine(envRoot, "toy"), Path.Combine(repo, "data", "toy"), Path.Combine(cache, "toy") })
+        foreach (string dir in new[] { explicitDir, Path.Combine(envRoot, "toy"), Path.Combine(repo, "data", "toy"), Path.Combine(system, "toy"), Path.Combine(cache, "toy") })
         {
             Synthetic.WriteTo(dir, gzip: true);
         }
 
         string? env = envRoot;
-        var locator = new DatasetLocator(name => name == "MNIST_DATA" ? env : null, [deep], cache);
+        var locator = new DatasetLocator(name => name == "MNIST_DATA_ROOT" ? env : null, [deep], cache, system);
+        locator.SystemDatasetsRoot.Should().Be(system);
 
         AssertFound(locator.Locate(Descriptor, explicitDir), DatasetLocationSource.ExplicitPath, explicitDir);
         AssertFound(locator.Locate(Descriptor), DatasetLocationSource.EnvironmentVariable, Path.Combine(envRoot, "toy"));
 
-        env = Path.Combine(envRoot, "toy"); // MNIST_DATA may also point straight at the files
-        locator.Locate(Descriptor).Source.Should().Be(DatasetLocationSource.EnvironmentVariable);
-
-        env = temp.Combine("nothing-here"); // a variable that points nowhere useful is skipped
+        env = Path.Combine(envRoot, "toy"); // the variable names the root of all datasets, not one dataset's files
         AssertFound(locator.Locate(Descriptor), DatasetLocationSource.Repository, Path.Combine(repo, "data", "toy"));
 
         Directory.Delete(Path.Combine(repo, "data", "toy"), recursive: true);
+        AssertFound(locator.Locate(Descriptor), DatasetLocationSource.SystemPackage, Path.Combine(system, "toy"));
+
+        Directory.Delete(Path.Combine(system, "toy"), recursive: true);
         AssertFound(locator.Locate(Descriptor), DatasetLocationSource.UserCache, Path.Combine(cache, "toy"));
         locator.GetCacheDirectory(Descriptor).Should().Be(Path.Combine(cache, "toy"));
 
@@ -42,7 +44,14 @@ public sealed class DatasetLocatorTests
         var missing = locator.Locate(Descriptor);
         missing.Found.Should().BeFalse();
         missing.Source.Should().Be(DatasetLocationSource.NotFound);
-        missing.SearchedDirectories.Should().Contain([env, Path.Combine(cache, "toy")]);
+        missing.SearchedDirectories.Should().Equal(Path.Combine(env, "toy"), Path.Combine(system, "toy"), Path.Combine(cache, "toy"));
+    }
+
+    [Fact]
+    public void The_default_locator_searches_the_linux_system_dataset_folder_and_an_empty_root_switches_it_off()
+    {
+        new DatasetLocator().SystemDatasetsRoot.Should().Be(OperatingSystem.IsLinux() ? "/usr/share/datasets" : null);
+        new DatasetLocator(systemDatasetsRoot: string.Empty).SystemDatasetsRoot.Should().BeNull();
     }
 
     [Fact]
@@ -58,7 +67,7 @@ public sealed class DatasetLocatorTests
 
         var act = () => MnistDataset.LoadSplits(Descriptor, temp.Combine("empty"), locator);
         act.Should().Throw<DatasetNotFoundException>()
-            .WithMessage($"Synthetic toy was not found. Looked for train-images-idx3-ubyte[.gz]*in: {temp.Combine("empty")}. Pass a directory, set MNIST_DATA*");
+            .WithMessage($"Synthetic toy was not found. Looked for train-images-idx3-ubyte[.gz]*in: {temp.Combine("empty")}. Put the files in one of those folders, set MNIST_DATA_ROOT to a folder holding a 'toy' subfolder with them, or download them (MnistDataset.LoadSplitsAsync; the Mnist.Train app: --download).");
         MnistDataset.LoadSplits(Descriptor, locator: locator).Train.Count.Should().Be(4);
     }
 

@@ -67,19 +67,45 @@ public sealed class KnownDatasetsTests
     }
 
     [Fact]
-    public void Fashion_mnist_from_the_debian_package_matches_the_catalogue()
+    public void Fashion_mnist_ships_in_the_repository_and_matches_the_catalogue()
+    {
+        string shipped = Path.Combine(RepoPaths.Root, "data", "fashion-mnist");
+        AssertIsCompleteFashionMnist(shipped);
+
+        // The default locator finds the shipped copy from the test's output folder, as the samples do.
+        var location = DatasetLocator.Default.Locate(KnownDatasets.FashionMnist);
+        location.Found.Should().BeTrue();
+        if (Environment.GetEnvironmentVariable(DatasetLocator.EnvironmentVariableName) is not { Length: > 0 })
+        {
+            location.Source.Should().Be(DatasetLocationSource.Repository);
+            location.Directory.Should().Be(shipped);
+        }
+    }
+
+    [SystemResourceFact(FashionMnistDebianFolder, "sudo apt-get install -y dataset-fashion-mnist")]
+    public void Fashion_mnist_from_the_optional_debian_package_dataset_fashion_mnist_matches_the_catalogue_and_is_located()
     {
         Directory.Exists(FashionMnistDebianFolder).Should().BeTrue(
-            $"Fashion-MNIST is expected in {FashionMnistDebianFolder}: install it with `apt-get install -y dataset-fashion-mnist` (CI installs it)");
+            $"Fashion-MNIST is expected in {FashionMnistDebianFolder}: install it with `sudo apt-get install -y dataset-fashion-mnist`");
+        AssertIsCompleteFashionMnist(FashionMnistDebianFolder);
 
+        // With no repository copy in reach, the locator finds the package.
+        var locator = new DatasetLocator(_ => null, [], Path.Combine(Path.GetTempPath(), "mnist-no-cache-" + Guid.NewGuid().ToString("N")));
+        var location = locator.Locate(KnownDatasets.FashionMnist);
+        location.Source.Should().Be(DatasetLocationSource.SystemPackage);
+        location.Directory.Should().Be(FashionMnistDebianFolder);
+    }
+
+    private static void AssertIsCompleteFashionMnist(string folder)
+    {
         foreach (var file in KnownDatasets.FashionMnist.Files)
         {
-            string? path = DatasetLocator.FindFile(FashionMnistDebianFolder, file);
-            path.Should().NotBeNull($"{file.FileName}[.gz] belongs to the dataset-fashion-mnist package");
+            string? path = DatasetLocator.FindFile(folder, file);
+            path.Should().NotBeNull($"{file.FileName}[.gz] belongs to Fashion-MNIST in {folder}");
             DatasetIntegrity.Verify(file, path!);
         }
 
-        var splits = MnistDataset.LoadSplits(KnownDatasets.FashionMnist, FashionMnistDebianFolder);
+        var splits = MnistDataset.LoadSplits(KnownDatasets.FashionMnist, folder);
         splits.Train.Count.Should().Be(60000);
         splits.Test.Count.Should().Be(10000);
         splits.Train.Height.Should().Be(28);

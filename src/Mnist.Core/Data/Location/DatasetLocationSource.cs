@@ -9,7 +9,7 @@ public enum DatasetLocationSource
     /// <summary>The directory the caller passed explicitly.</summary>
     ExplicitPath,
 
-    /// <summary>The directory named by the <c>MNIST_DATA</c> environment variable (or its <c>&lt;dataset id&gt;</c> subfolder).</summary>
+    /// <summary>The <c>&lt;dataset id&gt;</c> subfolder of the folder named by the <c>MNIST_DATA_ROOT</c> environment variable.</summary>
     EnvironmentVariable,
 
     /// <summary>A <c>data/&lt;dataset id&gt;</c> folder of the repository, found by walking up from the application or current directory.</summary>
@@ -17,4 +17,7 @@ public enum DatasetLocationSource
 
     /// <summary>The per-user cache folder, where downloads go.</summary>
     UserCache,
+
+    /// <summary>A system dataset package: <c>/usr/share/datasets/&lt;dataset id&gt;</c> on Linux (e.g. Debian's <c>dataset-fashion-mnist</c>).</summary>
+    SystemPackage,
 }

@@ -1,14 +1,19 @@
 namespace Mnist.Data;
 
 /// <summary>
-/// Finds the folder that holds a dataset's four IDX files (each plain or <c>.gz</c>). The search order is:
+/// Finds the folder that holds a dataset's four IDX files (each plain or <c>.gz</c>). The search order is the same for
+/// every dataset of the catalogue (<c>&lt;id&gt;</c> is <see cref="DatasetDescriptor.Id"/>: <c>mnist</c>,
+/// <c>fashion-mnist</c>, <c>kmnist</c>):
 /// <list type="number">
 /// <item><description>An explicit directory passed by the caller. If it is given but lacks the files, the search stops
 /// there (an explicit choice is never silently replaced).</description></item>
-/// <item><description>The <c>MNIST_DATA</c> environment variable: its <c>&lt;dataset id&gt;</c> subfolder, then the folder itself.</description></item>
-/// <item><description>The repository's <c>data/&lt;dataset id&gt;</c>, found by walking up from <see cref="AppContext.BaseDirectory"/>
-/// and from the current directory (so samples and tests in a clone work offline).</description></item>
-/// <item><description>The per-user cache: <c>&lt;LocalApplicationData&gt;/mnist-dotnet/&lt;dataset id&gt;</c>
+/// <item><description><c>$MNIST_DATA_ROOT/&lt;id&gt;</c>: the <c>MNIST_DATA_ROOT</c> environment variable names a folder
+/// with one subfolder per dataset (<c>$MNIST_DATA_ROOT/mnist</c>, <c>$MNIST_DATA_ROOT/fashion-mnist</c>, …).</description></item>
+/// <item><description>The repository's <c>data/&lt;id&gt;</c>, found by walking up from <see cref="AppContext.BaseDirectory"/>
+/// and from the current directory (so samples and tests in a clone work offline: MNIST and Fashion-MNIST ship there).</description></item>
+/// <item><description>The system's dataset packages: <c>/usr/share/datasets/&lt;id&gt;</c> on Linux (Debian's
+/// <c>dataset-fashion-mnist</c> installs there).</description></item>
+/// <item><description>The per-user cache: <c>&lt;LocalApplicationData&gt;/mnist-dotnet/&lt;id&gt;</c>
 /// (<c>~/.local/share/mnist-dotnet/…</c> on Linux, <c>%LOCALAPPDATA%\mnist-dotnet\…</c> on Windows).</description></item>
 /// <item><description>Otherwise not found: <see cref="MnistDataset.LoadSplitsAsync"/> then downloads into the explicit
 /// directory if one was given, else into the cache.</description></item>
@@ -16,8 +21,11 @@ namespace Mnist.Data;
 /// </summary>
 public sealed class DatasetLocator
 {
-    /// <summary>The environment variable consulted second: <c>MNIST_DATA</c>.</summary>
-    public const string EnvironmentVariableName = "MNIST_DATA";
+    /// <summary>The environment variable consulted second: <c>MNIST_DATA_ROOT</c>, a folder with one subfolder per dataset id.</summary>
+    public const string EnvironmentVariableName = "MNIST_DATA_ROOT";
+
+    /// <summary>Where Linux distributions install dataset packages (Debian: <c>/usr/share/datasets/&lt;name&gt;</c>).</summary>
+    public const string LinuxSystemDatasetsRoot = "/usr/share/datasets";
 
     private readonly Func<string, string?> _getEnvironmentVariable;
     private readonly IReadOnlyList<string>? _searchStartDirectories;
@@ -27,12 +35,19 @@ public sealed class DatasetLocator
     /// <param name="searchStartDirectories">Folders to walk up from looking for <c>data/&lt;id&gt;</c>; by default
     /// <see cref="AppContext.BaseDirectory"/> and <see cref="Environment.CurrentDirectory"/>.</param>
     /// <param name="cacheRoot">The per-user cache root; by default <c>&lt;LocalApplicationData&gt;/mnist-dotnet</c>.</param>
-    public DatasetLocator(Func<string, string?>? getEnvironmentVariable = null, IEnumerable<string>? searchStartDirectories = null, string? cacheRoot = null)
+    /// <param name="systemDatasetsRoot">The root of the system's dataset packages; by default
+    /// <see cref="LinuxSystemDatasetsRoot"/> on Linux and none elsewhere. An empty string searches no system folder.</param>
+    public DatasetLocator(Func<string, string?>? getEnvironmentVariable = null, IEnumerable<string>? searchStartDirectories = null, string? cacheRoot = null, string? systemDatasetsRoot = null)
     {
         _getEnvironmentVariable = getEnvironmentVariable ?? Environment.GetEnvironmentVariable;
         _searchStartDirectories = searchStartDirectories?.ToArray(); // null: read the real folders at each search
         CacheRoot = cacheRoot ?? DefaultCacheRoot;
+        SystemDatasetsRoot = systemDatasetsRoot ?? (OperatingSystem.IsLinux() ? LinuxSystemDatasetsRoot : null);
+        if (SystemDatasetsRoot is { Length: 0 }) SystemDatasetsRoot = null;
     }
+
+    /// <summary>The root of the system's dataset packages searched fourth, or <see langword="null"/> for none.</summary>
+    public string? SystemDatasetsRoot { get; }
 
     /// <summary>A locator over the real environment.</summary>
     public static DatasetLocator Default { get; } = new();
@@ -82,11 +97,10 @@ public sealed class DatasetLocator
                    ?? new DatasetLocation(DatasetLocationSource.NotFound, null, searched);
         }
 
-        if (_getEnvironmentVariable(EnvironmentVariableName) is { Length: > 0 } fromEnvironment)
+        if (_getEnvironmentVariable(EnvironmentVariableName) is { Length: > 0 } fromEnvironment
+            && Try(Path.Combine(fromEnvironment, dataset.Id), DatasetLocationSource.EnvironmentVariable) is { } inRoot)
         {
-            var found = Try(Path.Combine(fromEnvironment, dataset.Id), DatasetLocationSource.EnvironmentVariable)
-                        ?? Try(fromEnvironment, DatasetLocationSource.EnvironmentVariable);
-            if (found is not null) return found;
+            return inRoot;
         }
 
         foreach (string start in _searchStartDirectories ?? [AppContext.BaseDirectory, Environment.CurrentDirectory])
@@ -97,6 +111,12 @@ public sealed class DatasetLocator
                 if (!Directory.Exists(candidate)) continue;
                 if (Try(candidate, DatasetLocationSource.Repository) is { } found) return found;
             }
+        }
+
+        if (SystemDatasetsRoot is { } systemRoot
+            && Try(Path.Combine(systemRoot, dataset.Id), DatasetLocationSource.SystemPackage) is { } fromSystem)
+        {
+            return fromSystem;
         }
 
         return Try(GetCacheDirectory(dataset), DatasetLocationSource.UserCache)

@@ -9,7 +9,7 @@ public sealed class DatasetNotFoundException : Exception
     public DatasetNotFoundException(DatasetDescriptor dataset, IReadOnlyList<string> searchedDirectories)
         : base($"{dataset?.DisplayName} was not found. Looked for {string.Join(", ", (dataset?.Files ?? []).Select(f => f.FileName + "[.gz]"))} in: "
                + (searchedDirectories is { Count: > 0 } ? string.Join("; ", searchedDirectories) : "(nowhere)")
-               + $". Pass a directory, set {DatasetLocator.EnvironmentVariableName}, or use MnistDataset.LoadSplitsAsync to download it.")
+               + $". Put the files in one of those folders, set {DatasetLocator.EnvironmentVariableName} to a folder holding a '{dataset?.Id}' subfolder with them, or download them (MnistDataset.LoadSplitsAsync; the Mnist.Train app: --download).")
     {
         ArgumentNullException.ThrowIfNull(dataset);
         Dataset = dataset;
