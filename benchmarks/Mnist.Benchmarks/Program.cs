@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project benchmarks/Mnist.Benchmarks                 end-to-end figures (library vs hand-written loop)
 //   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --micro      BenchmarkDotNet micro-benchmarks
 //   options: --samples N (training samples per measurement, default 3200) --repeats R (default 3) --threads T (default 2)
+//            --no-malloc-tuning (leave glibc's allocator as it is)
 if (args.Contains("--micro"))
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(args.Where(a => a != "--micro").ToArray());
@@ -29,8 +30,8 @@ int Arg(string name, int fallback)
 
 int samples = Arg("--samples", 3200), repeats = Arg("--repeats", 3), threads = Arg("--threads", 2);
 var inv = CultureInfo.InvariantCulture;
-TorchRuntime.EnsureInitialized();
-TorchRuntime.Threads = threads;
+// Allocator tuning is the application's choice; --no-malloc-tuning measures the process as glibc sets it up.
+TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = !args.Contains("--no-malloc-tuning"), Threads = threads });
 Console.WriteLine($"# Mnist end-to-end benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"machine: {Measure.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; TorchSharp {typeof(torch).Assembly.GetName().Version}; threads {TorchRuntime.Threads}; glibc malloc tuning {(TorchRuntime.MallocTuned ? "on" : "off")}");
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
-using Mnist.Augmentation.Preprocessing;
+using Mnist.Preprocessing;
 using Mnist.Data;
 using Mnist.Data.Idx;
 using Mnist.Models.Persistence;
@@ -54,7 +54,7 @@ public static class PredictApp
             Description = "Image files (PNG, JPEG, BMP, …) or folders of them, one handwritten digit per image.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model", "-m") { Description = "The saved predictor: a .mnistmodel file (SequentialModel.Save) or an ensemble folder (Ensemble.Save, e.g. out/ensemble from Mnist.Train).", HelpName = "file-or-folder" };
+        var model = new Option<string?>("--model", "-m") { Description = "The saved predictor: a .mnistmodel file (SequentialModel.Save) or an ensemble folder (ModelEnsemble.Save, e.g. out/ensemble from Mnist.Train).", HelpName = "file-or-folder" };
         var top = new Option<int>("--top", "-k") { HelpName = "count", Description = "How many of the most probable classes to print.", DefaultValueFactory = _ => 3 };
         var invert = new Option<DigitInversion>("--invert")
         {
@@ -106,7 +106,7 @@ public static class PredictApp
         {
             classifier = DigitClassifierLoader.Load(settings.ModelPath);
         }
-        catch (Exception ex) when (ex is IOException or ModelFileException or Mnist.Ensembles.EnsembleFileException or ArgumentException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or ModelFileException or Mnist.Ensemble.EnsembleFileException or ArgumentException or UnauthorizedAccessException)
         {
             error.WriteLine("error: cannot load the model: " + ex.Message);
             return ExitUsageOrModelError;

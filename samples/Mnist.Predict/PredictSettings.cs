@@ -1,4 +1,4 @@
-using Mnist.Augmentation.Preprocessing;
+using Mnist.Preprocessing;
 
 namespace Mnist.Predict;
 

@@ -1,16 +1,18 @@
 using System.CommandLine;
 using Mnist.Train;
 
-var data = new Option<string?>("--data") { Description = "Folder holding the four IDX files (default: MNIST_DATA, the repo's data/<dataset>, then the user cache)." };
+var data = new Option<string?>("--data") { Description = "Folder holding the four IDX files (default: $MNIST_DATA_ROOT/<dataset>, the repo's data/<dataset>, /usr/share/datasets/<dataset>, then the user cache)." };
+var download = new Option<bool>("--download") { Description = "Download the dataset when it is found nowhere (into --data, else the user cache), verified against the catalogue's checksums." };
+var mirror = new Option<string?>("--mirror") { Description = "With --download: a base URL serving the dataset's .gz files, tried instead of the catalogue's mirrors (e.g. a company mirror)." };
 var dataset = new Option<string>("--dataset") { Description = "mnist, fashion-mnist or kmnist.", DefaultValueFactory = _ => "mnist" };
 dataset.AcceptOnlyFromAmong("mnist", "fashion-mnist", "kmnist");
-var model = new Option<string>("--model") { Description = "notebook (the exact 2017 miniNet) or improved (batch norm over channels before Flatten).", DefaultValueFactory = _ => "notebook" };
+var model = new Option<string?>("--model") { Description = "notebook (the 2017 miniNet as the notebook defines it; the default) or improved (batch norm over channels before Flatten, momentum 0.9 and epsilon 0.001; the default with --quick, whose few steps the notebook's momentum 0.99 cannot settle)." };
 model.AcceptOnlyFromAmong("notebook", "improved");
 var epochs1 = new Option<int>("--epochs1") { Description = "Epochs of the first phase (the notebook's long_fit: lr 0.01).", DefaultValueFactory = _ => 1 };
 var lr1 = new Option<double>("--lr1") { Description = "Learning rate of the first phase.", DefaultValueFactory = _ => 0.01 };
 var epochs2 = new Option<int>("--epochs2") { Description = "Epochs of the second phase (0 to skip).", DefaultValueFactory = _ => 1 };
 var lr2 = new Option<double>("--lr2") { Description = "Learning rate of the second phase.", DefaultValueFactory = _ => 0.0001 };
-var members = new Option<int>("--members") { Description = "Ensemble members.", DefaultValueFactory = _ => 2 };
+var members = new Option<int>("--members") { Description = "ModelEnsemble members.", DefaultValueFactory = _ => 2 };
 var batch = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and augmentation.", DefaultValueFactory = _ => 1 };
 var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -18,18 +20,19 @@ var augment = new Option<bool>("--augment") { Description = "Train with the note
 var output = new Option<string>("--output") { Description = "Folder for pictures, metrics.json, history.csv and the saved ensemble.", DefaultValueFactory = _ => "out" };
 var precision = new Option<string>("--precision") { Description = "float32, or bfloat16 (bfloat16 compute with float32 master weights: faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "float32" };
 precision.AcceptOnlyFromAmong("float32", "bfloat16");
-var quick = new Option<bool>("--quick") { Description = $"A first look in about a minute on 2 cores: {TrainSettings.QuickTrainingImages:N0} training images." };
+var quick = new Option<bool>("--quick") { Description = $"A first look in about 75 s on 2 cores: {TrainSettings.QuickTrainingImages:N0} training images, the improved preset unless --model is given." };
 
 var root = new RootCommand("Trains the 2017 notebook's MNIST ensemble (miniNet, batch norm, dropout, augmentation, 2 members, long_fit) and writes its pictures and metrics.")
 {
-    data, dataset, model, epochs1, lr1, epochs2, lr2, members, batch, seed, threads, augment, output, quick, precision,
+    data, download, mirror, dataset, model, epochs1, lr1, epochs2, lr2, members, batch, seed, threads, augment, output, quick, precision,
 };
 root.SetAction((parse, cancellationToken) =>
 {
     var settings = new TrainSettings(
-        parse.GetValue(data), parse.GetValue(dataset)!, parse.GetValue(model)!, parse.GetValue(epochs1), parse.GetValue(lr1),
+        parse.GetValue(data), parse.GetValue(dataset)!, parse.GetValue(model) ?? (parse.GetValue(quick) ? "improved" : "notebook"), parse.GetValue(epochs1), parse.GetValue(lr1),
         parse.GetValue(epochs2), parse.GetValue(lr2), parse.GetValue(members), parse.GetValue(batch), parse.GetValue(seed),
-        parse.GetValue(threads), parse.GetValue(augment), parse.GetValue(output)!, parse.GetValue(quick), parse.GetValue(precision)!);
+        parse.GetValue(threads), parse.GetValue(augment), parse.GetValue(output)!, parse.GetValue(quick), parse.GetValue(precision)!,
+        parse.GetValue(download), parse.GetValue(mirror));
     return Task.FromResult(TrainRun.Execute(settings, Console.Out, cancellationToken));
 });
 return await root.Parse(args).InvokeAsync();

@@ -9,7 +9,7 @@ internal sealed record TrainMetrics(
     int TestImages,
     TrainSettings Settings,
     IReadOnlyList<MemberMetrics> Members,
-    CombinedMetrics Ensemble,
+    CombinedMetrics ModelEnsemble,
     IReadOnlyList<PerClassMetrics> PerClass,
     long[][] ConfusionMatrix,
     TimingMetrics Timings,

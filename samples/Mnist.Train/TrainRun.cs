@@ -5,7 +5,8 @@ using Mnist.Analysis;
 using Mnist.Augmentation;
 using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Ensembles;
+using Mnist.Data.Download;
+using Mnist.Ensemble;
 using Mnist.Models;
 using Mnist.Models.Presets;
 using Mnist.Plotting;
@@ -27,17 +28,16 @@ internal static class TrainRun
         try
         {
             Validate(settings);
-            TorchRuntime.EnsureInitialized();
-            TorchRuntime.Threads = settings.Threads;
+            // The application (not the library) chooses the process-wide settings: allocator tuning and thread count.
+            var runtime = TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true, Threads = settings.Threads });
             Directory.CreateDirectory(settings.Output);
             string ensembleFolder = Path.Combine(settings.Output, "ensemble");
-            if (Directory.Exists(ensembleFolder) && Directory.EnumerateFileSystemEntries(ensembleFolder).Any() && !File.Exists(Path.Combine(ensembleFolder, Ensemble.ManifestFileName)))
+            if (Directory.Exists(ensembleFolder) && Directory.EnumerateFileSystemEntries(ensembleFolder).Any() && !File.Exists(Path.Combine(ensembleFolder, ModelEnsemble.ManifestFileName)))
                 throw new ArgumentException($"{ensembleFolder} exists and is not a saved ensemble; choose another --output so that nothing of yours is overwritten.");
-            log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {TorchRuntime.Threads} threads, augmentation {(settings.Augment ? "on" : "off")}, {settings.Precision}{(settings.Quick ? ", QUICK" : string.Empty)}");
+            log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {runtime}, augmentation {(settings.Augment ? "on" : "off")}, {settings.Precision}{(settings.Quick ? ", QUICK" : string.Empty)}");
 
             // 1. Data and normaliser (the notebook's first cells).
-            var descriptor = KnownDatasets.Get(settings.Dataset);
-            var splits = MnistDataset.LoadSplits(descriptor, settings.DataDirectory);
+            var splits = DatasetLoading.Load(settings, log, cancellationToken);
             var train = settings.Quick ? splits.Train.Slice(0, Math.Min(TrainSettings.QuickTrainingImages, splits.Train.Count)) : splits.Train;
             var test = splits.Test;
             log.WriteLine($"data: {splits.Directory}");
@@ -55,7 +55,7 @@ internal static class TrainRun
             }
 
             // 3. Pictures of the inputs.
-            using (var figure = MnistPlots.DigitAndNormalized(train.GetImage(0), normalizer.Mean, normalizer.StandardDeviation))
+            using (var figure = train.PlotDigitAndNormalized(0, normalizer))
                 figure.SavePng(Path.Combine(settings.Output, "01-digit-normalized.png"));
             var augmentation = KnownAugmentations.KerasNotebook2017;
             SaveAugmentedBatch(train, augmentation, settings, Path.Combine(settings.Output, "02-augmented-batch.png"));
@@ -105,7 +105,19 @@ internal static class TrainRun
             log.WriteLine("Cancelled.");
             return 130;
         }
-        catch (Exception ex) when (ex is DatasetNotFoundException or Mnist.Data.Idx.IdxFormatException or ArgumentException or TrainingDivergedException
+        catch (DatasetNotFoundException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Dataset.DisplayName} was not found (looked for its four IDX files, plain or .gz, in: {string.Join("; ", ex.SearchedDirectories)}). "
+                                    + $"Run again with --download to fetch it, or point --data (or {DatasetLocator.EnvironmentVariableName}/<dataset>) at a folder that holds them.");
+            return 1;
+        }
+        catch (DatasetDownloadException ex)
+        {
+            Console.Error.WriteLine($"error: {ex.Message} No copy could be fetched: check the network connection (a proxy is taken from HTTPS_PROXY), "
+                                    + "pass --mirror with a reachable copy, or put the four .gz files into the --data folder yourself.");
+            return 1;
+        }
+        catch (Exception ex) when (ex is Mnist.Data.Idx.IdxFormatException or ArgumentException or TrainingDivergedException
                                    or IOException or UnauthorizedAccessException or EnsembleFileException or TorchRuntimeException or Mnist.Models.Persistence.ModelFileException)
         {
             Console.Error.WriteLine($"error: {ex.Message}");
@@ -125,6 +137,9 @@ internal static class TrainRun
     private static void Validate(TrainSettings s)
     {
         if (s.Members < 1) throw new ArgumentException("--members must be at least 1.");
+        if (s.Mirror is { } mirror && !(Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            throw new ArgumentException($"--mirror must be an absolute http:// or https:// URL; got '{mirror}'.");
+        if (s.Mirror is not null && !s.Download) throw new ArgumentException("--mirror is used only with --download; add --download.");
         if (s.FirstEpochs < 1) throw new ArgumentException("--epochs1 must be at least 1.");
         if (s.SecondEpochs < 0) throw new ArgumentException("--epochs2 must not be negative.");
         if (s.BatchSize < 1) throw new ArgumentException("--batch-size must be at least 1.");
@@ -137,9 +152,7 @@ internal static class TrainRun
     private static void SaveAugmentedBatch(MnistDataset train, AugmentationOptions augmentation, TrainSettings settings, string path)
     {
         using var batch = train.Slice(0, Math.Min(32, train.Count)).Augment(augmentation).Flow(32, shuffle: false, seed: settings.Seed).GetBatches(0).First();
-        var pixels = batch.Images.data<float>().ToArray();
-        var labels = batch.Labels.data<long>().ToArray().Select(l => (int)l).ToArray();
-        using var figure = MnistPlots.LabelledDigits(pixels, labels, train.Height, train.Width, train.ClassNames, new PlotOptions { Title = "Augmented training digits (the notebook's ImageDataGenerator)" });
+        using var figure = batch.PlotDigits(train.ClassNames, new PlotOptions { Title = "Augmented training digits (the notebook's ImageDataGenerator)" });
         figure.SavePng(path);
     }
 
@@ -152,12 +165,12 @@ internal static class TrainRun
             written.Add(name);
         }
 
-        Save(MnistPlots.TrainingCurves(trained.Members.Select(m => ($"member {m.MemberNumber}", m.History)).ToList()), "03-training-curves.png");
-        Save(MnistPlots.ConfusionMatrix(confusion), "04-confusion-matrix.png");
-        Save(MnistPlots.PredictionSamples(test, predictions.Wrong(24), "Wrongly classified test digits"), "05-wrong.png");
-        Save(MnistPlots.PredictionSamples(test, predictions.Right(24), "Correctly classified test digits"), "06-right.png");
-        Save(MnistPlots.PredictionSamples(test, predictions.MostUncertain(24), "Most uncertain test digits (lowest std of the probabilities)"), "07-most-uncertain.png");
-        Save(MnistPlots.PredictionSamples(test, predictions.MostUncertain(24, UncertaintyMeasure.Entropy), "Most uncertain test digits (highest entropy)"), "08-most-uncertain-entropy.png");
+        Save(trained.Members.Select(m => ($"member {m.MemberNumber}", m.History)).PlotTrainingCurves(), "03-training-curves.png");
+        Save(confusion.Plot(), "04-confusion-matrix.png");
+        Save(predictions.Wrong(24).PlotPredictions(test, "Wrongly classified test digits"), "05-wrong.png");
+        Save(predictions.Right(24).PlotPredictions(test, "Correctly classified test digits"), "06-right.png");
+        Save(predictions.MostUncertain(24).PlotPredictions(test, "Most uncertain test digits (lowest std of the probabilities)"), "07-most-uncertain.png");
+        Save(predictions.MostUncertain(24, UncertaintyMeasure.Entropy).PlotPredictions(test, "Most uncertain test digits (highest entropy)"), "08-most-uncertain-entropy.png");
         return written.ToArray();
     }
 
@@ -184,7 +197,7 @@ internal static class TrainRun
             Settings: settings,
             Members: evaluation.Members.Select(m => new MemberMetrics(m.MemberNumber, m.Loss, m.Accuracy,
                 trained.Members.First(t => t.MemberNumber == m.MemberNumber).History.Epochs.Sum(e => e.Seconds))).ToArray(),
-            Ensemble: new CombinedMetrics(evaluation.Combined.Loss, evaluation.Combined.Accuracy, evaluation.Combination.ToString()),
+            ModelEnsemble: new CombinedMetrics(evaluation.Combined.Loss, evaluation.Combined.Accuracy, evaluation.Combination.ToString()),
             PerClass: report.Classes.Select(c => new PerClassMetrics(c.ClassIndex, c.ClassName, c.Precision, c.Recall, c.F1, c.Support)).ToArray(),
             ConfusionMatrix: Enumerable.Range(0, confusion.ClassCount).Select(t => Enumerable.Range(0, confusion.ClassCount).Select(p => confusion[t, p]).ToArray()).ToArray(),
             Timings: new TimingMetrics(trainingSeconds, evaluationSeconds, totalSeconds),

@@ -7,10 +7,10 @@ namespace Mnist.Predict.Classification;
 public static class DigitClassifierLoader
 {
     /// <summary>Opens the predictor at <paramref name="path"/>.</summary>
-    /// <param name="path">A <c>.mnistmodel</c> file written by <c>SequentialModel.Save</c>, or a folder written by <c>Ensemble.Save</c>.</param>
+    /// <param name="path">A <c>.mnistmodel</c> file written by <c>SequentialModel.Save</c>, or a folder written by <c>ModelEnsemble.Save</c>.</param>
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The model is not a digit classifier.</exception>
-    /// <exception cref="Mnist.Ensembles.EnsembleFileException">The folder is not a complete, consistent ensemble.</exception>
+    /// <exception cref="Mnist.Ensemble.EnsembleFileException">The folder is not a complete, consistent ensemble.</exception>
     /// <exception cref="Mnist.Models.Persistence.ModelFileException">The file is not a model file or is corrupt.</exception>
     public static IDigitClassifier Load(string path)
     {

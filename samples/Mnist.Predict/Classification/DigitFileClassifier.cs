@@ -1,4 +1,4 @@
-using Mnist.Augmentation.Preprocessing;
+using Mnist.Preprocessing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

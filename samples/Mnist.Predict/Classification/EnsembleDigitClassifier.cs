@@ -1,18 +1,18 @@
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 using Mnist.Runtime;
 
 namespace Mnist.Predict.Classification;
 
-/// <summary>An <see cref="IDigitClassifier"/> over a saved <see cref="Ensemble"/>: the members' combined softmax outputs.</summary>
+/// <summary>An <see cref="IDigitClassifier"/> over a saved <see cref="ModelEnsemble"/>: the members' combined softmax outputs.</summary>
 public sealed class EnsembleDigitClassifier : IDigitClassifier
 {
-    private readonly Ensemble _ensemble;
+    private readonly ModelEnsemble _ensemble;
 
     /// <summary>Wraps <paramref name="ensemble"/>; the classifier owns it and disposes it.</summary>
     /// <param name="ensemble">An ensemble whose members take (1, S, S) images on the 0–255 scale.</param>
     /// <param name="name">Its name for <see cref="Description"/> (e.g. its folder).</param>
     /// <exception cref="ArgumentException">The members do not take single-channel square images or do not output classes.</exception>
-    public EnsembleDigitClassifier(Ensemble ensemble, string name)
+    public EnsembleDigitClassifier(ModelEnsemble ensemble, string name)
     {
         ArgumentNullException.ThrowIfNull(ensemble);
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -36,13 +36,13 @@ public sealed class EnsembleDigitClassifier : IDigitClassifier
     /// <inheritdoc />
     public int ImageSize { get; }
 
-    /// <summary>Loads an ensemble folder written by <see cref="Ensemble.Save"/>.</summary>
+    /// <summary>Loads an ensemble folder written by <see cref="ModelEnsemble.Save"/>.</summary>
     /// <param name="folder">The folder holding <c>ensemble.json</c> and the member files.</param>
-    /// <exception cref="Mnist.Ensembles.EnsembleFileException">The folder is incomplete or inconsistent; the message names what.</exception>
+    /// <exception cref="Mnist.Ensemble.EnsembleFileException">The folder is incomplete or inconsistent; the message names what.</exception>
     public static EnsembleDigitClassifier Load(string folder)
     {
         TorchRuntime.EnsureInitialized();
-        var ensemble = Ensemble.Load(folder);
+        var ensemble = ModelEnsemble.Load(folder);
         try
         {
             return new EnsembleDigitClassifier(ensemble, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)));

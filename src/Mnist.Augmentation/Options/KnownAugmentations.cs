@@ -7,10 +7,12 @@ public static class KnownAugmentations
     public const double Notebook2017ShearRangeDegrees = 0.3 * 180.0 / Math.PI;
 
     /// <summary>
-    /// Reproduces the 2017 notebook's <c>ImageDataGenerator(rotation_range=8, width_shift_range=0.08,
-    /// shear_range=0.3, height_shift_range=0.08, zoom_range=0.08)</c> as it ran on Keras 1.x, which read
-    /// <c>shear_range</c> in radians (0.3 rad = ±17.19°), applied the matrix in (row, column) order about
-    /// (H/2 + 0.5, W/2 + 0.5) (<see cref="TransformConvention.Keras1"/>) and sampled with nearest neighbour.
+    /// The 2017 notebook's <c>ImageDataGenerator(rotation_range=8, width_shift_range=0.08,
+    /// height_shift_range=0.08, shear_range=0.3, zoom_range=0.08)</c> with the semantics of Keras 1.x (as in Keras
+    /// 1.1.2's <c>image.py</c>), which read <c>shear_range</c> in radians (0.3 rad = ±17.19°), applied the matrix in
+    /// (row, column) order about (H/2 + 0.5, W/2 + 0.5) (<see cref="TransformConvention.Keras1"/>) and sampled with
+    /// nearest neighbour. The random draws come from the library's seeded generator, not numpy's, so the transforms
+    /// follow the notebook's distribution, not its values.
     /// </summary>
     public static AugmentationOptions KerasNotebook2017 => new()
     {

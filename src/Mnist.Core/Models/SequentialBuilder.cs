@@ -116,9 +116,11 @@ public sealed class SequentialBuilder
         if (stripSoftmax && last.Output.Rank != 1)
             throw new ModelBuildException($"The final softmax of layer '{last.Name}' needs a 1-D output but gets {last.Output}.");
 
-        if (options.Seed is { } seed) torch.manual_seed(seed);
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
         var infos = new List<LayerInfo>(resolved.Count);
+        // With a seed, initialisation draws from LibTorch's global generator seeded for this build only; the caller's
+        // generator state is restored afterwards.
+        using var seeded = GlobalGeneratorScope.Seeded(options.Seed);
         try
         {
             for (int i = 0; i < resolved.Count; i++)

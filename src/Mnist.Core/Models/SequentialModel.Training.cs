@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Guarding;
+using Mnist.Runtime;
 using Mnist.Training;
 using Mnist.Training.Callbacks;
 using Mnist.Training.Optimizers;
@@ -126,7 +127,9 @@ public sealed partial class SequentialModel
         var optimizer = EnsureCompiled();
         var clock = Stopwatch.StartNew();
         int epochNumber = context.Epoch + 1;
-        if (Options.Seed is { } seed) torch.manual_seed(SeedMixer.Mix(seed, 0x5EED, _epochsTrained));
+        // Dropout draws from LibTorch's global generator (it takes no generator argument): a seeded model seeds it for the
+        // epoch and gives the caller's state back at the end.
+        using var seeded = GlobalGeneratorScope.Seeded(Options.Seed is { } seed ? SeedMixer.Mix(seed, 0x5EED, _epochsTrained) : null);
         var snapshot = SnapshotWeights();
         try
         {

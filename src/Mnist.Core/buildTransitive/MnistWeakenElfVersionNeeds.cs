@@ -234,7 +234,7 @@ namespace Mnist.Build
                     if (outcome == ElfPatchOutcome.Patched)
                     {
                         patched.Add(item);
-                        Log.LogMessage(MessageImportance.Normal, "Mnist.Core: marked version need(s) {0} weak in {1} (Debian 12 / older libstdc++ compatibility).", string.Join(", ", VersionNames), path);
+                        Log.LogMessage(MessageImportance.High, "Mnist.Core: patched {1}: version need(s) {0} marked weak so that TorchSharp loads on Debian 12 and other distributions with an older libstdc++ (the NuGet cache is untouched). Turn this off with -p:MnistPatchLibTorchSharp=false; see docs/debian12-native-library.md.", string.Join(", ", VersionNames), path);
                     }
                     else
                     {

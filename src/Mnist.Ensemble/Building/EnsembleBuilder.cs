@@ -2,10 +2,10 @@ using Mnist.Models;
 using Mnist.Training.Optimizers;
 using TorchSharp;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
-/// Creates <see cref="Ensemble"/>s: from a configured <see cref="SequentialBuilder"/> (usually through
+/// Creates <see cref="ModelEnsemble"/>s: from a configured <see cref="SequentialBuilder"/> (usually through
 /// <c>builder.ToEnsemble(members: 2, seed: 1)</c>) or from a model factory, with <see cref="EnsembleOptions"/>.
 /// Mutable and reusable: every <see cref="Build"/> creates fresh members.
 /// </summary>
@@ -93,16 +93,16 @@ public sealed class EnsembleBuilder
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
     /// <exception cref="ArgumentException">The factory returned null or the same model twice, or the members' input/output shapes differ.</exception>
     /// <exception cref="ModelBuildException">The architecture cannot be built.</exception>
-    public Ensemble Build()
+    public ModelEnsemble Build()
     {
         var options = Options.Clone();
         options.Validate();
-        var ensemble = new Ensemble(options.Seed, options.Combination);
+        var ensemble = new ModelEnsemble(options.Seed, options.Combination);
         try
         {
             for (int i = 0; i < options.MemberCount; i++)
             {
-                int seed = Ensemble.MemberSeed(options.Seed, i);
+                int seed = ModelEnsemble.MemberSeed(options.Seed, i);
                 var model = _memberFactory(i, seed)
                     ?? throw new ArgumentException($"The member factory returned null for member {i + 1}.");
                 try

@@ -2,16 +2,16 @@ using Mnist.Models;
 using Mnist.Training.Optimizers;
 using TorchSharp;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>How an <see cref="EnsembleBuilder"/> creates an <see cref="Ensemble"/>. Mutable; validated by <see cref="EnsembleBuilder.Build"/>.</summary>
+/// <summary>How an <see cref="EnsembleBuilder"/> creates an <see cref="ModelEnsemble"/>. Mutable; validated by <see cref="EnsembleBuilder.Build"/>.</summary>
 public sealed class EnsembleOptions
 {
     /// <summary>Number of members; default 2 (the notebook's). Must be at least 1.</summary>
     public int MemberCount { get; set; } = 2;
 
     /// <summary>
-    /// Ensemble seed; default 0. Member <c>i</c> gets its own seed derived from it (<see cref="EnsembleMember.Seed"/>), so
+    /// ModelEnsemble seed; default 0. Member <c>i</c> gets its own seed derived from it (<see cref="EnsembleMember.Seed"/>), so
     /// members start from distinct weights and see distinct data orders, and the same seed rebuilds the same ensemble.
     /// </summary>
     public int Seed { get; set; }
@@ -28,8 +28,9 @@ public sealed class EnsembleOptions
     /// <summary>
     /// Creates the optimiser options each member is compiled with (called once per member). Default: Adam with Keras'
     /// defaults (<c>new AdamOptions()</c>, learning rate 0.001). <see langword="null"/>: members are not compiled (a member
-    /// factory that compiles its models itself, or an ensemble only used for prediction). A model the factory already
-    /// compiled is left as it is.
+    /// factory that compiles its models itself, or an ensemble only used for prediction). A member that is already
+    /// compiled keeps its optimiser: one compiled by a member factory, or one built from an architecture with
+    /// <see cref="SequentialBuilder.Compile"/>, such as the <c>KnownModels</c> presets (Adam, learning rate 0.01).
     /// </summary>
     public Func<OptimizerOptions>? OptimizerFactory { get; set; } = static () => new AdamOptions();
 

@@ -1,6 +1,6 @@
 using Mnist.Models;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>Turns a Core model builder into an ensemble builder: <c>KnownModels.NotebookMiniNet(n).ToEnsemble(members: 2, seed: 1).Build()</c>.</summary>
 public static class SequentialBuilderEnsembleExtensions
@@ -8,7 +8,7 @@ public static class SequentialBuilderEnsembleExtensions
     /// <summary>An <see cref="EnsembleBuilder"/> whose members are built from <paramref name="builder"/> (copied now).</summary>
     /// <param name="builder">The member architecture.</param>
     /// <param name="members">Number of members (default 2).</param>
-    /// <param name="seed">Ensemble seed (default 0); each member derives its own.</param>
+    /// <param name="seed">ModelEnsemble seed (default 0); each member derives its own.</param>
     public static EnsembleBuilder ToEnsemble(this SequentialBuilder builder, int members = 2, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,6 +1,6 @@
 using Mnist.Models;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
 /// The arithmetic behind <see cref="EnsembleCombination"/>, on plain probability matrices (samples × classes), usable on

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Mnist.Training;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
 /// Each member's loss and accuracy and the combined prediction's, on the same samples (the notebook evaluates every member,

@@ -1,4 +1,4 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>One member's score in an <see cref="EnsembleEvaluation"/>.</summary>
 /// <param name="MemberNumber">1-based member number.</param>

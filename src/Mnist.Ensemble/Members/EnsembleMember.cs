@@ -1,8 +1,8 @@
 using Mnist.Models;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>One model of an <see cref="Ensemble"/>, with its seed, weight and training state. Owned by the ensemble.</summary>
+/// <summary>One model of an <see cref="ModelEnsemble"/>, with its seed, weight and training state. Owned by the ensemble.</summary>
 public sealed class EnsembleMember
 {
     internal EnsembleMember(int index, int seed, SequentialModel model, double weight, bool isTrained)
@@ -29,11 +29,11 @@ public sealed class EnsembleMember
     /// <summary>The model. It belongs to the ensemble: do not dispose it yourself.</summary>
     public SequentialModel Model { get; }
 
-    /// <summary>Weight in <see cref="EnsembleCombination.WeightedMean"/> (finite, ≥ 0; default 1). Set with <see cref="Ensemble.SetWeights"/>.</summary>
+    /// <summary>Weight in <see cref="EnsembleCombination.WeightedMean"/> (finite, ≥ 0; default 1). Set with <see cref="ModelEnsemble.SetWeights"/>.</summary>
     public double Weight { get; internal set; }
 
     /// <summary>
-    /// Whether the member completed a whole training schedule of <c>Ensemble.Fit</c>, was added as trained, or was loaded
+    /// Whether the member completed a whole training schedule of <c>ModelEnsemble.Fit</c>, was added as trained, or was loaded
     /// trained. A member whose training was cancelled midway is not trained (its weights are those of its last complete epoch).
     /// </summary>
     public bool IsTrained { get; internal set; }

@@ -1,4 +1,4 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
 /// Writes a folder next to its destination and then swaps it in with renames, so a failure while writing leaves an

@@ -1,4 +1,4 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
 /// An ensemble folder cannot be loaded (or saved over): the manifest is missing, corrupt or of another version, or member
@@ -37,7 +37,7 @@ public sealed class EnsembleFileException : Exception
         ArgumentNullException.ThrowIfNull(problems);
         if (problems.Count == 0) throw new ArgumentException("At least one problem must be named.", nameof(problems));
         return problems.Count == 1
-            ? $"Ensemble folder '{path}': {problems[0]}"
-            : $"Ensemble folder '{path}' has {problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems);
+            ? $"ModelEnsemble folder '{path}': {problems[0]}"
+            : $"ModelEnsemble folder '{path}' has {problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems);
     }
 }

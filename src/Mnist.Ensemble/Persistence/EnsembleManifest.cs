@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Mnist.Models;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>The parsed <c>ensemble.json</c> of an ensemble folder (see <see cref="Ensemble.Save"/>).</summary>
+/// <summary>The parsed <c>ensemble.json</c> of an ensemble folder (see <see cref="ModelEnsemble.Save"/>).</summary>
 internal sealed record EnsembleManifest(
     int Seed,
     EnsembleCombination Combination,
@@ -16,13 +16,13 @@ internal sealed record EnsembleManifest(
     /// <summary>Reads and checks a manifest, naming every problem found.</summary>
     public static EnsembleManifest Parse(JsonObject json, string folder)
     {
-        string file = Ensemble.ManifestFileName;
+        string file = ModelEnsemble.ManifestFileName;
         string? format = json["format"]?.GetValue<string>();
-        if (format != Ensemble.ManifestFormat)
-            throw new EnsembleFileException(folder, $"{file} has format '{format}', expected '{Ensemble.ManifestFormat}'.");
+        if (format != ModelEnsemble.ManifestFormat)
+            throw new EnsembleFileException(folder, $"{file} has format '{format}', expected '{ModelEnsemble.ManifestFormat}'.");
         int version = json["formatVersion"]?.GetValue<int>() ?? -1;
-        if (version != Ensemble.ManifestVersion)
-            throw new EnsembleFileException(folder, $"{file} has format version {version}; this library reads version {Ensemble.ManifestVersion}.");
+        if (version != ModelEnsemble.ManifestVersion)
+            throw new EnsembleFileException(folder, $"{file} has format version {version}; this library reads version {ModelEnsemble.ManifestVersion}.");
 
         var problems = new List<string>();
         int seed = json["seed"]?.GetValue<int>() ?? Missing<int>(problems, "seed");
@@ -101,7 +101,7 @@ internal sealed record EnsembleManifest(
         {
         }
 
-        problems.Add($"{Ensemble.ManifestFileName} lacks a valid '{name}'.");
+        problems.Add($"{ModelEnsemble.ManifestFileName} lacks a valid '{name}'.");
         return null;
     }
 }

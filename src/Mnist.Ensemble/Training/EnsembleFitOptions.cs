@@ -2,9 +2,9 @@ using Mnist.Batching;
 using Mnist.Training.Callbacks;
 using Mnist.Training.Progress;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>Everything <c>Ensemble.Fit</c> can take besides the training data. Mutable; validated by <c>Fit</c>.</summary>
+/// <summary>Everything <c>ModelEnsemble.Fit</c> can take besides the training data. Mutable; validated by <c>Fit</c>.</summary>
 public sealed class EnsembleFitOptions
 {
     /// <summary>The phases every member is trained with; default one epoch at the current learning rate.</summary>

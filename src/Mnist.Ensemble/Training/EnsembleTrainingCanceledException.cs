@@ -1,7 +1,7 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
-/// <c>Ensemble.Fit</c> was cancelled. Members that finished before stay trained; the member being trained keeps the
+/// <c>ModelEnsemble.Fit</c> was cancelled. Members that finished before stay trained; the member being trained keeps the
 /// weights of its last complete epoch and is not marked trained; later members were not touched. Call <c>Fit</c> again
 /// with <see cref="EnsembleFitOptions.SkipTrainedMembers"/> to train the rest.
 /// </summary>

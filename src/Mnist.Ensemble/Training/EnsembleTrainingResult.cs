@@ -1,6 +1,6 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>What one <c>Ensemble.Fit</c> call did: one entry per member, in order.</summary>
+/// <summary>What one <c>ModelEnsemble.Fit</c> call did: one entry per member, in order.</summary>
 /// <param name="Schedule">The schedule every member was trained with.</param>
 /// <param name="Members">Per-member results; members the call did not reach (after a cancellation) are not listed.</param>
 public sealed record EnsembleTrainingResult(TrainingSchedule Schedule, IReadOnlyList<MemberTrainingResult> Members)

@@ -1,6 +1,6 @@
 using Mnist.Training.Progress;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>Forwards reports with <see cref="TrainingProgress.Label"/> set, so a progress display shows which member trains.</summary>
 internal sealed class LabelledProgress : IProgress<TrainingProgress>

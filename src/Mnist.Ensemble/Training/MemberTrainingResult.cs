@@ -1,8 +1,8 @@
 using Mnist.Training;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-/// <summary>What one <c>Ensemble.Fit</c> call did to one member.</summary>
+/// <summary>What one <c>ModelEnsemble.Fit</c> call did to one member.</summary>
 /// <param name="MemberNumber">1-based member number.</param>
 /// <param name="Seed">The member's seed (given to the training-source factory).</param>
 /// <param name="History">The epochs this call trained, over all phases (empty when skipped or cancelled before the first epoch ended).</param>

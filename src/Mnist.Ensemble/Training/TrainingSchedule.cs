@@ -1,7 +1,7 @@
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
 /// <summary>
-/// What every member of an <see cref="Ensemble"/> is trained with: one or more <see cref="TrainingPhase"/>s run in order,
+/// What every member of an <see cref="ModelEnsemble"/> is trained with: one or more <see cref="TrainingPhase"/>s run in order,
 /// each a <c>Fit</c> of some epochs after optionally setting the learning rate. The notebook's <c>fit</c> is
 /// <see cref="Epochs(int)"/>, its <c>long_fit</c> is <see cref="NotebookLongFit"/>. Immutable.
 /// </summary>
@@ -48,8 +48,10 @@ public sealed class TrainingSchedule
     }
 
     /// <summary>
-    /// The notebook's <c>long_fit(epoch_1, epoch_2)</c>: learning rate 0.01 for <paramref name="firstEpochs"/> epochs,
-    /// then 0.0001 for <paramref name="secondEpochs"/> epochs.
+    /// The notebook's <c>long_fit(epoch_1, epoch_2)</c> as its code states it: learning rate 0.01 for
+    /// <paramref name="firstEpochs"/> epochs, then 0.0001 for <paramref name="secondEpochs"/> epochs. (Under Keras 1.1
+    /// the notebook's second <c>set_lr</c> most likely had no effect, because the training function built by the first
+    /// <c>fit</c> kept the rate of 0.01; see docs/train-sample.md.)
     /// </summary>
     /// <param name="firstEpochs">Epochs at 0.01 (the notebook's <c>epoch_1</c>).</param>
     /// <param name="secondEpochs">Epochs at 0.0001 (the notebook's <c>epoch_2</c>).</param>

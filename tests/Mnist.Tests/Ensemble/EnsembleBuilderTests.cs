@@ -5,7 +5,7 @@ using Mnist.Training.Optimizers;
 
 namespace Mnist.Tests.Ensemble;
 
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 
 public sealed class EnsembleBuilderTests
 {
@@ -17,7 +17,7 @@ public sealed class EnsembleBuilderTests
         var options = new EnsembleOptions { MemberCount = 2, Seed = 4, Precision = ComputePrecision.BFloat16 };
         using var ensemble = Sequential.Input(1, 8, 8).Flatten().Dense(3).ToEnsemble(options).Build();
         ensemble.Members.Should().OnlyContain(m => m.Model.Options.Precision == ComputePrecision.BFloat16);
-        ensemble.Members.Select(m => m.Model.Options.Seed).Should().Equal(Ensemble.MemberSeed(4, 0), Ensemble.MemberSeed(4, 1));
+        ensemble.Members.Select(m => m.Model.Options.Seed).Should().Equal(ModelEnsemble.MemberSeed(4, 0), ModelEnsemble.MemberSeed(4, 1));
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class EnsembleBuilderTests
 
         ensemble.Count.Should().Be(3);
         ensemble.Seed.Should().Be(7);
-        ensemble.Members.Select(m => m.Seed).Should().Equal(Enumerable.Range(0, 3).Select(i => Ensemble.MemberSeed(7, i)));
+        ensemble.Members.Select(m => m.Seed).Should().Equal(Enumerable.Range(0, 3).Select(i => ModelEnsemble.MemberSeed(7, i)));
         ensemble.Members.Select(m => m.Seed).Should().OnlyHaveUniqueItems();
         ensemble.Members.Should().AllSatisfy(m =>
         {
@@ -102,7 +102,7 @@ public sealed class EnsembleBuilderTests
 
         using var ensemble = builder.Build();
 
-        calls.Should().Equal((0, Ensemble.MemberSeed(11, 0)), (1, Ensemble.MemberSeed(11, 1)));
+        calls.Should().Equal((0, ModelEnsemble.MemberSeed(11, 0)), (1, ModelEnsemble.MemberSeed(11, 1)));
         ensemble.Combination.Should().Be(EnsembleCombination.WeightedMean);
         ensemble.Weights.Should().Equal(1.0, 3.0);
         ensemble.Members.Should().AllSatisfy(m => m.Model.OptimizerOptions.Should().BeOfType<SgdOptions>());
@@ -140,6 +140,6 @@ public sealed class EnsembleBuilderTests
         using var ensemble = ensembleBuilder.Build();
 
         ensemble.ClassCount.Should().Be(10);
-        ensemble.ToString().Should().Be("Ensemble of 1 member (0 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean");
+        ensemble.ToString().Should().Be("ModelEnsemble of 1 member (0 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean");
     }
 }

@@ -7,7 +7,7 @@ using Mnist.Training.Optimizers;
 
 namespace Mnist.Tests.Ensemble;
 
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 
 public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFixture>, IDisposable
 {
@@ -25,7 +25,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
 
     public void Dispose() => _temp.Dispose();
 
-    private Ensemble TrainedEnsemble(int members = 2)
+    private ModelEnsemble TrainedEnsemble(int members = 2)
     {
         var ensemble = SmallNets.Conv(_normalizer).ToEnsemble(members, seed: 4).Build();
         ensemble.Fit(_train, TrainingSchedule.Epochs(1), batchSize: 100);
@@ -40,7 +40,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         original.SetWeights([2.0, 1.0]);
         original.Save(folder);
 
-        using var loaded = Ensemble.Load(folder);
+        using var loaded = ModelEnsemble.Load(folder);
 
         loaded.Count.Should().Be(2);
         loaded.Seed.Should().Be(4);
@@ -102,7 +102,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         bytes[^10] ^= 0xFF;
         File.WriteAllBytes(Path.Combine(folder, "member-2.mnistmodel"), bytes);
 
-        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        var ex = FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
 
         ex.Problems.Should().HaveCount(3);
         ex.Problems[0].Should().Be("member-1.mnistmodel (member 1) is missing.");
@@ -123,7 +123,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         json["members"]![1]!["sha256"] = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(member2))).ToLowerInvariant();
         File.WriteAllText(manifestPath, json.ToJsonString());
 
-        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        var ex = FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
 
         ex.Problems.Should().ContainSingle().Which.Should().StartWith("member-2.mnistmodel (member 2) has architecture");
     }
@@ -132,7 +132,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
     public void Loading_checks_the_manifest()
     {
         string folder = _temp.Combine("ensemble");
-        var missing = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        var missing = FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
         missing.Message.Should().Contain("does not exist");
 
         using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).Build()) ensemble.Save(folder);
@@ -140,21 +140,21 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         string good = File.ReadAllText(manifestPath);
 
         File.WriteAllText(manifestPath, good.Replace("\"formatVersion\": 1", "\"formatVersion\": 7"));
-        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*format version 7*reads version 1*");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*format version 7*reads version 1*");
 
         File.WriteAllText(manifestPath, good.Replace("\"memberCount\": 2", "\"memberCount\": 3").Replace("\"ArithmeticMean\"", "\"Median\""));
-        var ex = FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        var ex = FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
         ex.Problems.Should().HaveCount(2);
         ex.Problems.Should().Contain(p => p.Contains("unknown combination 'Median'")).And.Contain(p => p.Contains("memberCount 3 but lists 2"));
 
         File.WriteAllText(manifestPath, good.Replace("member-2.mnistmodel", "../member-2.mnistmodel"));
-        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not a plain file name*");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not a plain file name*");
 
         File.WriteAllText(manifestPath, "{ not json");
-        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not valid JSON*");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*not valid JSON*");
 
         File.Delete(manifestPath);
-        FluentActions.Invoking(() => Ensemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*ensemble.json is missing*");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*ensemble.json is missing*");
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         var before = Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
 
         // A Lambda layer holds code: Core's whole-model Save refuses it after member 1 was already written.
-        using var withLambda = Ensemble.FromModels([
+        using var withLambda = ModelEnsemble.FromModels([
             SmallNets.Linear(_normalizer).Build(),
             Sequential.Input(1, 28, 28).Lambda(x => x / 255f).Flatten().Dense(10).Build(),
         ]);
@@ -173,7 +173,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
 
         Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes).Should().BeEquivalentTo(before);
         Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Should().Equal("ensemble");
-        using var loaded = Ensemble.Load(folder);
+        using var loaded = ModelEnsemble.Load(folder);
         loaded.Count.Should().Be(2);
     }
 
@@ -185,7 +185,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         using (var one = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build()) one.Save(folder);
 
         Directory.GetFiles(folder).Select(Path.GetFileName).Order().Should().Equal("ensemble.json", "member-1.mnistmodel");
-        using (var loaded = Ensemble.Load(folder, optimizerFactory: () => new AdamOptions()))
+        using (var loaded = ModelEnsemble.Load(folder, optimizerFactory: () => new AdamOptions()))
         {
             loaded.Count.Should().Be(1);
             loaded.Members[0].Model.OptimizerOptions.Should().BeOfType<AdamOptions>();
@@ -206,9 +206,9 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         using (var m = SmallNets.Linear(_normalizer).Build(new ModelOptions { Seed = 1 })) m.Save(a);
         using (var m = SmallNets.Conv(_normalizer).Build(new ModelOptions { Seed = 2 })) m.Save(b);
 
-        using var ensemble = Ensemble.FromModels([SequentialModel.Load(a), SequentialModel.Load(b)], seed: 3);
+        using var ensemble = ModelEnsemble.FromModels([SequentialModel.Load(a), SequentialModel.Load(b)], seed: 3);
         ensemble.Save(_temp.Combine("mixed"));
-        using var loaded = Ensemble.Load(_temp.Combine("mixed"));
+        using var loaded = ModelEnsemble.Load(_temp.Combine("mixed"));
 
         var json = JsonNode.Parse(File.ReadAllText(_temp.Combine("mixed", "ensemble.json")))!;
         json["sharedArchitecture"]!.GetValue<bool>().Should().BeFalse();

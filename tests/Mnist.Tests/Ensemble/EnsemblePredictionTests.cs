@@ -4,12 +4,12 @@ using static TorchSharp.torch;
 
 namespace Mnist.Tests.Ensemble;
 
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 
 public sealed class EnsemblePredictionTests
 {
-    private static Ensemble FixedEnsemble() =>
-        Ensemble.FromModels([FixedModels.Linear(FixedModels.WeightA, FixedModels.BiasA), FixedModels.Linear(FixedModels.WeightB, FixedModels.BiasB)]);
+    private static ModelEnsemble FixedEnsemble() =>
+        ModelEnsemble.FromModels([FixedModels.Linear(FixedModels.WeightA, FixedModels.BiasA), FixedModels.Linear(FixedModels.WeightB, FixedModels.BiasB)]);
 
     private static double[][] ReferenceMembers(int sample)
     {
@@ -156,7 +156,7 @@ public sealed class EnsemblePredictionTests
     [Fact]
     public void Members_with_other_shapes_are_refused_with_both_shapes_named()
     {
-        using var ensemble = Ensemble.FromModels([FixedModels.Constant(1, 2, 3)]);
+        using var ensemble = ModelEnsemble.FromModels([FixedModels.Constant(1, 2, 3)]);
         using var wide = Sequential.Input(1, 3, 3).Flatten().Dense(3).Build();
         using var fourClasses = Sequential.Input(1, 2, 2).Flatten().Dense(4).Build();
 
@@ -171,7 +171,7 @@ public sealed class EnsemblePredictionTests
         var added = ensemble.Add(FixedModels.Constant(0, 0, 0), weight: 2);
         added.Number.Should().Be(2);
         added.IsTrained.Should().BeTrue();
-        added.Seed.Should().Be(Ensemble.MemberSeed(0, 1));
+        added.Seed.Should().Be(ModelEnsemble.MemberSeed(0, 1));
         ensemble.Weights.Should().Equal(1.0, 2.0);
     }
 

@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 
 namespace Mnist.Tests.Ensemble;
 
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 
 public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixture>
 {

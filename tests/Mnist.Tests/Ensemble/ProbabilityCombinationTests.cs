@@ -1,6 +1,6 @@
 namespace Mnist.Tests.Ensemble;
 
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 
 public sealed class ProbabilityCombinationTests
 {

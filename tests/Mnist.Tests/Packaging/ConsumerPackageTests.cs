@@ -6,54 +6,72 @@ using Mnist.Tests.Infrastructure;
 namespace Mnist.Tests.Packaging;
 
 /// <summary>
-/// Packs the three libraries into the local feed, then copies samples/Mnist.CustomNet — a project outside the solution
-/// that references them by PackageReference (plus TorchSharp-cpu) — to a folder outside the repository, builds it there
-/// and runs it: it composes its own convnet, trains a small ensemble with augmentation and reports its accuracy. This
-/// proves that consumers, including those on Debian 12 (the fix arrives through buildTransitive), can use the packages.
+/// The packages as their users get them: every library is packed into the local feed (<see cref="PackedLibraries"/>);
+/// each nuspec's dependencies must be exactly the intended layering (docs/architecture.md), so that no package silently
+/// grows a dependency; samples/Mnist.CustomNet — a project outside the solution that references the packages it uses by
+/// PackageReference (plus TorchSharp-cpu) — is copied outside the repository, built and run; and a consumer of
+/// Mnist.Core alone gets no plotting natives. The consumers' builds prove that the Debian 12 fix arrives through
+/// buildTransitive.
 /// </summary>
-public sealed class ConsumerPackageTests
+public sealed class ConsumerPackageTests(PackedLibraries packed) : IClassFixture<PackedLibraries>
 {
-    private static readonly string[] Libraries = ["Mnist.Core", "Mnist.Augmentation", "Mnist.Ensemble"];
+    /// <summary>The intended layering: each package's direct dependencies, nothing more.</summary>
+    private static readonly Dictionary<string, string[]> IntendedDependencies = new()
+    {
+        ["Mnist.Core"] = ["MathNet.Numerics", "TorchSharp"],
+        ["Mnist.Augmentation"] = ["MathNet.Numerics", "Mnist.Core", "SixLabors.ImageSharp", "TorchSharp"],
+        ["Mnist.Ensemble"] = ["Mnist.Core", "TorchSharp"],
+        ["Mnist.Plotting"] = ["Mnist.Core", "ScottPlot", "TorchSharp"],
+        ["Mnist.Preprocessing"] = ["SixLabors.ImageSharp"],
+    };
+
+    // What ScottPlot brings on top of TorchSharp: its assembly, HarfBuzzSharp with its native assets, and SkiaSharp's
+    // Linux native library. (TorchSharp 0.107 itself depends on the SkiaSharp package, whose managed assembly and
+    // Windows/macOS natives therefore reach every TorchSharp app; the Linux native comes only with ScottPlot.)
+    private static readonly string[] PlottingOnlyFiles = ["ScottPlot.dll", "HarfBuzzSharp.dll", "libHarfBuzzSharp.so", "libHarfBuzzSharp.dll", "libHarfBuzzSharp.dylib", "libSkiaSharp.so"];
 
     [Fact]
-    public void Packages_have_the_right_metadata_and_an_outside_project_builds_trains_and_predicts_with_them()
+    public void Every_package_depends_on_exactly_what_the_layering_allows_for_both_target_frameworks()
     {
-        string version = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
-        string feed = Path.Combine(RepoPaths.Root, "local-packages");
+        IntendedDependencies.Keys.Should().BeEquivalentTo(PackedLibraries.Libraries);
+        foreach (var library in PackedLibraries.Libraries)
+        {
+            var (names, groups) = ReadPackage(packed.PackagePath(library), library);
+            groups.Keys.Should().BeEquivalentTo(["net8.0", "net10.0"], $"{library} has one dependency group per target framework");
+            foreach (var (framework, dependencies) in groups)
+            {
+                dependencies.Should().BeEquivalentTo(IntendedDependencies[library], $"{library} ({framework}) may depend only on what its users need");
+            }
+
+            names.Should().Contain("README.md");
+            foreach (var tfm in new[] { "net8.0", "net10.0" })
+            {
+                names.Should().Contain($"lib/{tfm}/{library}.dll");
+                names.Should().Contain($"lib/{tfm}/{library}.xml", "XML docs ship in the package");
+            }
+
+            File.Exists(Path.ChangeExtension(packed.PackagePath(library), ".snupkg")).Should().BeTrue("a symbols package is produced");
+            if (library == "Mnist.Core")
+            {
+                names.Should().Contain("buildTransitive/Mnist.Core.targets");
+                names.Should().Contain("buildTransitive/MnistWeakenElfVersionNeeds.cs");
+            }
+        }
+    }
+
+    [Fact]
+    public void An_outside_project_builds_trains_and_predicts_with_the_packages_it_references()
+    {
         string work = Directory.CreateTempSubdirectory("mnist-consumer-").FullName;
         try
         {
-            foreach (var library in Libraries)
-            {
-                var (exit, output) = ProcessRunner.Run("dotnet",
-                    ["pack", Path.Combine(RepoPaths.Root, "src", library, library + ".csproj"), "-c", RepoPaths.Configuration,
-                     "-p:PackageVersion=" + version, "-o", feed, "--nologo"]);
-                exit.Should().Be(0, output);
-            }
-
-            foreach (var library in Libraries)
-            {
-                string nupkg = Path.Combine(feed, $"{library}.{version}.nupkg");
-                File.Exists(nupkg).Should().BeTrue();
-                File.Exists(Path.Combine(feed, $"{library}.{version}.snupkg")).Should().BeTrue("a symbols package is produced");
-                CheckPackage(nupkg, library, version);
-            }
-
             foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples", "Mnist.CustomNet")))
                 File.Copy(file, Path.Combine(work, Path.GetFileName(file)));
-            File.WriteAllText(Path.Combine(work, "nuget.config"),
-                $"""
-                 <?xml version="1.0" encoding="utf-8"?>
-                 <configuration>
-                   <packageSources>
-                     <add key="mnist-local" value="{feed}" />
-                   </packageSources>
-                 </configuration>
-                 """);
+            packed.WriteNuGetConfig(work);
 
             var (runExit, runOutput) = ProcessRunner.Run("dotnet",
-                ["run", "-c", "Release", "-p:MnistVersion=" + version, "--nologo", "--", "--train-images", "4000", "--test-images", "1000"],
-                work, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["MNIST_DATA"] = RepoPaths.MnistData });
+                ["run", "-c", "Release", "-p:MnistVersion=" + packed.Version, "--nologo", "--", "--train-images", "4000", "--test-images", "1000"],
+                work, TimeSpan.FromMinutes(10), new Dictionary<string, string> { ["MNIST_DATA_ROOT"] = Path.Combine(RepoPaths.Root, "data") });
             runExit.Should().Be(0, runOutput);
             var match = System.Text.RegularExpressions.Regex.Match(runOutput, @"CUSTOMNET-OK ensemble accuracy (?<acc>[0-9.]+) on 1000 test images");
             match.Success.Should().BeTrue(runOutput);
@@ -66,51 +84,75 @@ public sealed class ConsumerPackageTests
         finally
         {
             Directory.Delete(work, recursive: true);
-            foreach (var library in Libraries)
-            {
-                foreach (var ext in new[] { ".nupkg", ".snupkg" })
-                    File.Delete(Path.Combine(feed, $"{library}.{version}{ext}"));
-                string cached = Path.Combine(NuGetPackagesRoot(), library.ToLowerInvariant(), version);
-                if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
-            }
         }
     }
 
-    private static void CheckPackage(string nupkg, string id, string version)
+    [Fact]
+    public void A_consumer_of_Mnist_Core_alone_gets_no_plotting_native_assets()
+    {
+        string work = Directory.CreateTempSubdirectory("mnist-core-only-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(work, "CoreOnly.csproj"),
+                $"""
+                 <Project Sdk="Microsoft.NET.Sdk">
+                   <PropertyGroup>
+                     <OutputType>Exe</OutputType>
+                     <TargetFramework>net10.0</TargetFramework>
+                     <ImplicitUsings>enable</ImplicitUsings>
+                     <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                   </PropertyGroup>
+                   <ItemGroup>
+                     <PackageReference Include="Mnist.Core" Version="{packed.Version}" />
+                     <PackageReference Include="TorchSharp-cpu" Version="0.107.0" />
+                   </ItemGroup>
+                 </Project>
+                 """);
+            File.WriteAllText(Path.Combine(work, "Program.cs"),
+                "using Mnist.Models;\nusing var model = Sequential.Input(1, 28, 28).Flatten().Dense(10).Build();\nConsole.WriteLine(\"CORE-ONLY-OK \" + model.Summary().TrainableParameters);\n");
+            packed.WriteNuGetConfig(work);
+
+            var (buildExit, buildOutput) = ProcessRunner.Run("dotnet", ["build", "-c", "Release", "--nologo"], work, TimeSpan.FromMinutes(10));
+            buildExit.Should().Be(0, buildOutput);
+            buildOutput.Should().MatchRegex(@"Mnist\.Core: patched .*libLibTorchSharp\.so: version need\(s\) GLIBCXX_3\.4\.32 marked weak.*-p:MnistPatchLibTorchSharp=false",
+                "the Debian 12 step says in a consumer's build what it patched and how to turn it off");
+            var (exit, output) = ProcessRunner.Run("dotnet", ["run", "-c", "Release", "--no-build", "--nologo"], work, TimeSpan.FromMinutes(5));
+            exit.Should().Be(0, output);
+            output.Should().Contain("CORE-ONLY-OK 7850");
+
+            var files = Directory.GetFiles(Path.Combine(work, "bin"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToArray();
+            files.Should().Contain("libLibTorchSharp.so");
+            files.Should().NotContain(f => PlottingOnlyFiles.Contains(f), "plotting assemblies and natives come only with Mnist.Plotting");
+            files.Should().NotContain(f => f!.StartsWith("SixLabors", StringComparison.Ordinal), "image codecs come only with the packages that decode images");
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static (string[] Names, Dictionary<string, string[]> Groups) ReadPackage(string nupkg, string id)
     {
         using var zip = ZipFile.OpenRead(nupkg);
         var names = zip.Entries.Select(e => e.FullName).ToArray();
-        names.Should().Contain("README.md");
-        foreach (var tfm in new[] { "net8.0", "net10.0" })
-        {
-            names.Should().Contain($"lib/{tfm}/{id}.dll");
-            names.Should().Contain($"lib/{tfm}/{id}.xml", "XML docs ship in the package");
-        }
-
-        if (id == "Mnist.Core")
-        {
-            names.Should().Contain("buildTransitive/Mnist.Core.targets");
-            names.Should().Contain("buildTransitive/MnistWeakenElfVersionNeeds.cs");
-        }
-
         using var nuspecStream = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
         var nuspec = XDocument.Load(nuspecStream);
         XNamespace ns = nuspec.Root!.Name.Namespace;
         var metadata = nuspec.Root.Element(ns + "metadata")!;
         metadata.Element(ns + "id")!.Value.Should().Be(id);
-        metadata.Element(ns + "version")!.Value.Should().Be(version);
         metadata.Element(ns + "license")!.Value.Should().Be("MIT");
         metadata.Element(ns + "readme")!.Value.Should().Be("README.md");
         metadata.Element(ns + "description")!.Value.Should().NotBeNullOrWhiteSpace();
-        metadata.Element(ns + "tags")!.Value.Should().Contain("torchsharp");
-        var dependencies = metadata.Descendants(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToArray();
-        dependencies.Should().Contain("TorchSharp");
-        dependencies.Should().NotContain(d => d.StartsWith("TorchSharp-", StringComparison.OrdinalIgnoreCase) || d.StartsWith("libtorch", StringComparison.OrdinalIgnoreCase),
-            "libraries must leave the choice of native bundle to the application");
-        if (id != "Mnist.Core") dependencies.Should().Contain("Mnist.Core");
+        var groups = metadata.Descendants(ns + "group").ToDictionary(
+            g => NormalizeFramework(g.Attribute("targetFramework")!.Value),
+            g => g.Elements(ns + "dependency").Select(d => d.Attribute("id")!.Value).ToArray());
+        return (names, groups);
     }
 
-    private static string NuGetPackagesRoot() =>
-        Environment.GetEnvironmentVariable("NUGET_PACKAGES")
-        ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    private static string NormalizeFramework(string nuspecFramework) => nuspecFramework switch
+    {
+        "net8.0" or ".NETCoreApp8.0" => "net8.0",
+        "net10.0" or ".NETCoreApp10.0" => "net10.0",
+        var other => other,
+    };
 }

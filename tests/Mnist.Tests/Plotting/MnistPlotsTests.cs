@@ -15,7 +15,7 @@ public class MnistPlotsTests
     public void DigitAndNormalized_renders_a_900_by_420_png_with_grey_levels_and_colour_bars()
     {
         var digits = TestDigits.Test100;
-        using var figure = MnistPlots.DigitAndNormalized(digits.GetImage(0), MnistMean, MnistStd);
+        using var figure = MnistCharts.DigitAndNormalized(digits.GetImage(0), MnistMean, MnistStd);
 
         figure.Columns.Should().Be(2);
         figure.Panels.Should().HaveCount(2);
@@ -32,7 +32,7 @@ public class MnistPlotsTests
     public void Scale_multiplies_the_pixel_size()
     {
         var options = new PlotOptions { Scale = 1.5 };
-        using var figure = MnistPlots.DigitAndNormalized(TestDigits.Test100.GetImage(1), MnistMean, MnistStd, options: options);
+        using var figure = MnistCharts.DigitAndNormalized(TestDigits.Test100.GetImage(1), MnistMean, MnistStd, options: options);
 
         figure.Width.Should().Be(900);
         figure.PixelWidth.Should().Be(1350);
@@ -48,7 +48,7 @@ public class MnistPlotsTests
         // Two flat 28×28 images: black (0) and mid-grey (128); no title, 2 columns of 130 × 150.
         var images = new float[2 * 784];
         Array.Fill(images, 128f, 784, 784);
-        using var figure = MnistPlots.LabelledDigits(images, [3, 7], options: new PlotOptions { Title = "" });
+        using var figure = MnistCharts.LabelledDigits(images, [3, 7], options: new PlotOptions { Title = "" });
 
         figure.Width.Should().Be(260);
         figure.Height.Should().Be(150);
@@ -67,7 +67,7 @@ public class MnistPlotsTests
         // Float batch on the 0–255 scale with a brightness change, as an augmentation would produce.
         var images = digits.Pixels.Span[..(16 * 784)].ToArray().Select(b => b * 0.8f).ToArray();
 
-        using var figure = MnistPlots.LabelledDigits(images, labels);
+        using var figure = MnistCharts.LabelledDigits(images, labels);
         figure.Columns.Should().Be(8);
         figure.Rows.Should().Be(2);
         figure.Width.Should().Be(8 * 130);
@@ -83,7 +83,7 @@ public class MnistPlotsTests
     {
         var digits = TestDigits.Test100;
         var names = new[] { "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine" };
-        using var figure = MnistPlots.LabelledDigits(digits.Pixels.Span[..(5 * 784)], Enumerable.Range(0, 5).Select(digits.GetLabel).ToArray(),
+        using var figure = MnistCharts.LabelledDigits(digits.Pixels.Span[..(5 * 784)], Enumerable.Range(0, 5).Select(digits.GetLabel).ToArray(),
             classNames: names, options: new PlotOptions { Columns = 5, Title = "Five digits" });
 
         figure.Title.Should().Be("Five digits");
@@ -102,7 +102,7 @@ public class MnistPlotsTests
             ("no validation", new TrainingHistory([new EpochMetrics(1, 0.9, 0.7, null, null, 1e-3, 1), new EpochMetrics(2, 0.5, 0.85, null, null, 1e-3, 1)])),
         };
 
-        using var figure = MnistPlots.TrainingCurves(members);
+        using var figure = MnistCharts.TrainingCurves(members);
         figure.Panels.Should().HaveCount(2);
         figure.Panels[0].Axes.Title.Label.Text.Should().Be("Loss");
         figure.Panels[1].Axes.Title.Label.Text.Should().Be("Accuracy");
@@ -121,7 +121,7 @@ public class MnistPlotsTests
     {
         var (set, _) = SyntheticPredictions(TestDigits.Test100);
         var matrix = set.ToConfusionMatrix();
-        using var figure = MnistPlots.ConfusionMatrix(matrix);
+        using var figure = MnistCharts.ConfusionMatrix(matrix);
 
         figure.Title.Should().StartWith("Confusion matrix (accuracy ");
         var plot = figure.Panels.Single();
@@ -150,7 +150,7 @@ public class MnistPlotsTests
                  })
         {
             samples.Should().HaveCount(10);
-            using var figure = MnistPlots.PredictionSamples(digits, samples, name);
+            using var figure = MnistCharts.PredictionSamples(digits, samples, name);
             figure.Title.Should().Be(name);
             figure.Columns.Should().Be(5);
             figure.Rows.Should().Be(2);
@@ -165,7 +165,7 @@ public class MnistPlotsTests
     [Fact]
     public void PredictionSamples_of_an_empty_selection_says_so()
     {
-        using var figure = MnistPlots.PredictionSamples(TestDigits.Test100, [], "Wrong predictions");
+        using var figure = MnistCharts.PredictionSamples(TestDigits.Test100, [], "Wrong predictions");
         var text = figure.Panels.Single().GetPlottables().OfType<ScottPlot.Plottables.Text>().Single();
         text.LabelText.Should().Be("No samples");
         PngAssert.ValidPng(figure.ToPngBytes(), 400, 200, minimumDistinctColours: 3).Dispose();
@@ -179,33 +179,33 @@ public class MnistPlotsTests
         var wrongLabel = new PredictionSample(0, (label + 1) % 10, 0, [new ClassProbability(0, 1f)]);
         var outside = new PredictionSample(100, 0, 0, [new ClassProbability(0, 1f)]);
 
-        FluentActions.Invoking(() => MnistPlots.PredictionSamples(digits, [wrongLabel], "t")).Should().Throw<ArgumentException>().WithMessage("*other data*");
-        FluentActions.Invoking(() => MnistPlots.PredictionSamples(digits, [outside], "t")).Should().Throw<ArgumentException>().WithMessage("*outside*");
+        FluentActions.Invoking(() => MnistCharts.PredictionSamples(digits, [wrongLabel], "t")).Should().Throw<ArgumentException>().WithMessage("*other data*");
+        FluentActions.Invoking(() => MnistCharts.PredictionSamples(digits, [outside], "t")).Should().Throw<ArgumentException>().WithMessage("*outside*");
     }
 
     [Fact]
     public void Bad_inputs_throw_clear_exceptions()
     {
         var pixels = new byte[784];
-        FluentActions.Invoking(() => MnistPlots.DigitAndNormalized(pixels.AsSpan(0, 700), 0, 1)).Should().Throw<ArgumentException>().WithMessage("*28×28*700*");
-        FluentActions.Invoking(() => MnistPlots.DigitAndNormalized(pixels, 0, 0)).Should().Throw<ArgumentException>().WithParameterName("standardDeviation");
-        FluentActions.Invoking(() => MnistPlots.LabelledDigits(new float[784], [1, 2])).Should().Throw<ArgumentException>().WithParameterName("images");
-        FluentActions.Invoking(() => MnistPlots.LabelledDigits(new float[784], [-1])).Should().Throw<ArgumentException>().WithParameterName("labels");
-        FluentActions.Invoking(() => MnistPlots.LabelledDigits(new float[784], [])).Should().Throw<ArgumentException>().WithParameterName("labels");
+        FluentActions.Invoking(() => MnistCharts.DigitAndNormalized(pixels.AsSpan(0, 700), 0, 1)).Should().Throw<ArgumentException>().WithMessage("*28×28*700*");
+        FluentActions.Invoking(() => MnistCharts.DigitAndNormalized(pixels, 0, 0)).Should().Throw<ArgumentException>().WithParameterName("standardDeviation");
+        FluentActions.Invoking(() => MnistCharts.LabelledDigits(new float[784], [1, 2])).Should().Throw<ArgumentException>().WithParameterName("images");
+        FluentActions.Invoking(() => MnistCharts.LabelledDigits(new float[784], [-1])).Should().Throw<ArgumentException>().WithParameterName("labels");
+        FluentActions.Invoking(() => MnistCharts.LabelledDigits(new float[784], [])).Should().Throw<ArgumentException>().WithParameterName("labels");
         var nan = new float[784];
         nan[5] = float.NaN;
-        FluentActions.Invoking(() => MnistPlots.LabelledDigits(nan, [1])).Should().Throw<ArgumentException>().WithMessage("*not finite*");
-        FluentActions.Invoking(() => MnistPlots.TrainingCurves([])).Should().Throw<ArgumentException>();
-        FluentActions.Invoking(() => MnistPlots.TrainingCurves([("empty", new TrainingHistory())])).Should().Throw<ArgumentException>().WithMessage("*'empty'*no epochs*");
-        FluentActions.Invoking(() => MnistPlots.TrainingCurves([("nan", new TrainingHistory([new EpochMetrics(1, double.NaN, 0.5, null, null, 1e-3, 1)]))]))
+        FluentActions.Invoking(() => MnistCharts.LabelledDigits(nan, [1])).Should().Throw<ArgumentException>().WithMessage("*not finite*");
+        FluentActions.Invoking(() => MnistCharts.TrainingCurves([])).Should().Throw<ArgumentException>();
+        FluentActions.Invoking(() => MnistCharts.TrainingCurves([("empty", new TrainingHistory())])).Should().Throw<ArgumentException>().WithMessage("*'empty'*no epochs*");
+        FluentActions.Invoking(() => MnistCharts.TrainingCurves([("nan", new TrainingHistory([new EpochMetrics(1, double.NaN, 0.5, null, null, 1e-3, 1)]))]))
             .Should().Throw<ArgumentException>().WithMessage("*non-finite*");
-        FluentActions.Invoking(() => MnistPlots.ConfusionMatrix(null!)).Should().Throw<ArgumentNullException>();
+        FluentActions.Invoking(() => MnistCharts.ConfusionMatrix(null!)).Should().Throw<ArgumentNullException>();
     }
 
     [Fact]
     public void A_disposed_figure_cannot_render()
     {
-        var figure = MnistPlots.DigitAndNormalized(new byte[784], 0, 1);
+        var figure = MnistCharts.DigitAndNormalized(new byte[784], 0, 1);
         figure.Dispose();
         FluentActions.Invoking(() => figure.ToPngBytes()).Should().Throw<ObjectDisposedException>();
     }

@@ -1,5 +1,5 @@
 using Mnist.Tests.Infrastructure;
-using Mnist.Augmentation.Preprocessing;
+using Mnist.Preprocessing;
 using Mnist.Tests.Data;
 using Mnist.Tests.Plotting;
 using SixLabors.ImageSharp;

@@ -1,8 +1,8 @@
 using System.Globalization;
-using Mnist.Augmentation.Preprocessing;
+using Mnist.Preprocessing;
 using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Ensembles;
+using Mnist.Ensemble;
 using Mnist.Models;
 using Mnist.Predict;
 using Mnist.Predict.Classification;
@@ -63,7 +63,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         var train = _mnist.Train.Slice(0, 3000);
         using (var ensemble = Sequential.Input(1, 28, 28).Normalize(33f, 78f).Flatten().Dense(10, Activation.Softmax).ToEnsemble(members: 2, seed: 5).Build())
         {
-            ensemble.Fit(train, Mnist.Ensembles.TrainingSchedule.Epochs(1));
+            ensemble.Fit(train, Mnist.Ensemble.TrainingSchedule.Epochs(1));
             ensemble.Save(folder);
         }
 
@@ -72,7 +72,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         code.Should().Be(PredictApp.ExitSuccess, error);
         output.Should().StartWith("Classifier: ensemble ensemble (2 members, ArithmeticMean, 10 classes, input 1×28×28)");
         using var classifier = Mnist.Predict.Classification.DigitClassifierLoader.Load(folder);
-        using var loaded = Mnist.Ensembles.Ensemble.Load(folder);
+        using var loaded = Mnist.Ensemble.ModelEnsemble.Load(folder);
         var digit = DigitImagePreprocessor.Default.Preprocess(Directory.GetFiles(SampleImages).Order(StringComparer.Ordinal).First());
         var viaApp = classifier.PredictProba(digit.Select(b => (float)b).ToArray(), 1);
         using var image = TorchSharp.torch.tensor(digit.Select(b => (float)b).ToArray(), [1, 1, 28, 28]);

@@ -4,9 +4,9 @@ using Mnist.Data;
 using Mnist.Training;
 using Mnist.Training.Progress;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-public sealed partial class Ensemble
+public sealed partial class ModelEnsemble
 {
     /// <summary>
     /// Trains every member for <paramref name="epochs"/> epochs at its current learning rate (the notebook's <c>fit</c>) on

@@ -1,4 +1,4 @@
-namespace Mnist.Augmentation.Preprocessing;
+namespace Mnist.Preprocessing;
 
 /// <summary>
 /// An image could not be preprocessed into an MNIST-style digit. The message names the file (when known) and the problem,

@@ -6,19 +6,8 @@ using ScottPlot;
 
 namespace Mnist.Plotting;
 
-/// <summary>
-/// The pictures of the Keras MNIST notebook as ScottPlot 5 figures: a digit before and after normalisation, a batch of
-/// (augmented) digits, training curves, the confusion matrix and grids of wrong, right or uncertain predictions.
-/// Every method returns a <see cref="MnistFigure"/>; call <see cref="MnistFigure.SavePng"/> or
-/// <see cref="MnistFigure.ToPngBytes"/> on it and dispose it.
-/// </summary>
-/// <example>
-/// <code>
-/// using (var figure = MnistPlots.ConfusionMatrix(predictions.ToConfusionMatrix()))
-///     figure.SavePng("confusion.png");
-/// </code>
-/// </example>
-public static class MnistPlots
+/// <summary>The figures behind <see cref="MnistPlotExtensions"/>, over raw pixels and labels (validated here).</summary>
+internal static class MnistCharts
 {
     /// <summary>The most digits one grid figure draws.</summary>
     public const int MaximumGridPanels = 400;

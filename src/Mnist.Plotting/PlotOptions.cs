@@ -1,7 +1,7 @@
 namespace Mnist.Plotting;
 
 /// <summary>
-/// Size, resolution and title of a figure made by <see cref="MnistPlots"/>. Every property has a documented default;
+/// Size, resolution and title of a figure made by <see cref="MnistPlotExtensions"/>. Every property has a documented default;
 /// <c>null</c> sizes mean "the figure's own default", which fits its content (e.g. grows with the number of digits).
 /// </summary>
 public sealed class PlotOptions

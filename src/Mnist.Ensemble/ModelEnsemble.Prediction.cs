@@ -5,9 +5,9 @@ using Mnist.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-public sealed partial class Ensemble
+public sealed partial class ModelEnsemble
 {
     /// <summary>
     /// Combined class probabilities (B × classes, float32, on the CPU) for a batch of images of the members' input shape.

@@ -1,7 +1,7 @@
 using SixLabors.ImageSharp.Processing;
 using SixLabors.ImageSharp.Processing.Processors.Transforms;
 
-namespace Mnist.Augmentation.Preprocessing;
+namespace Mnist.Preprocessing;
 
 /// <summary>
 /// Settings of <see cref="DigitImagePreprocessor"/>: the classic MNIST recipe (invert to light-on-dark, crop to the ink's

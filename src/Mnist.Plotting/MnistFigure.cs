@@ -4,7 +4,7 @@ using SkiaSharp;
 namespace Mnist.Plotting;
 
 /// <summary>
-/// A figure made by <see cref="MnistPlots"/>: an optional title above a grid of ScottPlot 5 panels, rendered to PNG
+/// A figure made by <see cref="MnistPlotExtensions"/>: an optional title above a grid of ScottPlot 5 panels, rendered to PNG
 /// with SkiaSharp. The panels are real <see cref="Plot"/>s and may be customised (colours, labels, limits) before
 /// rendering. Dispose it when done: ScottPlot plots hold native SkiaSharp resources.
 /// </summary>

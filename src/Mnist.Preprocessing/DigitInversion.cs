@@ -1,4 +1,4 @@
-namespace Mnist.Augmentation.Preprocessing;
+namespace Mnist.Preprocessing;
 
 /// <summary>
 /// Whether <see cref="DigitImagePreprocessor"/> inverts an image so that the digit becomes light ink on a black background,

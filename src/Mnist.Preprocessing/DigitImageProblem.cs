@@ -1,4 +1,4 @@
-namespace Mnist.Augmentation.Preprocessing;
+namespace Mnist.Preprocessing;
 
 /// <summary>Why <see cref="DigitImagePreprocessor"/> could not turn an image into an MNIST-style digit.</summary>
 public enum DigitImageProblem

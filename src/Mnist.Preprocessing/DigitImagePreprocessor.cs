@@ -5,7 +5,7 @@ using SixLabors.ImageSharp.Memory;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace Mnist.Augmentation.Preprocessing;
+namespace Mnist.Preprocessing;
 
 /// <summary>
 /// Turns a photo, scan or drawing of one handwritten digit into an MNIST-style image: greyscale, light ink on a black

@@ -8,9 +8,9 @@ using Mnist.Models.Layers;
 using Mnist.Models.Persistence;
 using Mnist.Training.Optimizers;
 
-namespace Mnist.Ensembles;
+namespace Mnist.Ensemble;
 
-public sealed partial class Ensemble
+public sealed partial class ModelEnsemble
 {
     /// <summary>Name of the manifest inside an ensemble folder.</summary>
     public const string ManifestFileName = "ensemble.json";
@@ -63,7 +63,7 @@ public sealed partial class Ensemble
     /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
     /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
     /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt or inconsistent; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
-    public static Ensemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null)
+    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         string full = Path.GetFullPath(folder);
@@ -71,7 +71,7 @@ public sealed partial class Ensemble
         var manifest = ReadManifest(full);
         CheckMemberFiles(full, manifest);
 
-        var ensemble = new Ensemble(manifest.Seed, manifest.Combination);
+        var ensemble = new ModelEnsemble(manifest.Seed, manifest.Combination);
         try
         {
             foreach (var entry in manifest.Members)
@@ -216,7 +216,7 @@ public sealed partial class Ensemble
     private static EnsembleManifest ReadManifest(string folder)
     {
         string path = Path.Combine(folder, ManifestFileName);
-        if (!File.Exists(path)) throw new EnsembleFileException(folder, $"{ManifestFileName} is missing: not an ensemble folder written by Ensemble.Save.");
+        if (!File.Exists(path)) throw new EnsembleFileException(folder, $"{ManifestFileName} is missing: not an ensemble folder written by ModelEnsemble.Save.");
         try
         {
             var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
