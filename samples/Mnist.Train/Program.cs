@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
+using Mnist.Samples;
 using Mnist.Train;
 
 var data = new Option<string?>("--data") { Description = "Folder holding the four IDX files (default: $MNIST_DATA_ROOT/<dataset>, the repo's data/<dataset>, /usr/share/datasets/<dataset>, then the user cache)." };
@@ -26,13 +28,33 @@ var root = new RootCommand("Trains the 2017 notebook's MNIST ensemble (miniNet, 
 {
     data, download, mirror, dataset, model, epochs1, lr1, epochs2, lr2, members, batch, seed, threads, augment, output, quick, precision,
 };
-root.SetAction((parse, cancellationToken) =>
+// SIGINT (Ctrl+C) and SIGTERM stop training at the next batch; TrainRun keeps what finished and exits with 130.
+using var interrupt = new CancellationTokenSource();
+void OnSignal(PosixSignalContext context)
+{
+    context.Cancel = true; // do not terminate: let the run save what it finished
+    if (!interrupt.IsCancellationRequested) Console.Error.WriteLine($"{context.Signal}: stopping at the next batch and keeping what finished…");
+    interrupt.Cancel();
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+root.SetAction(parse =>
 {
     var settings = new TrainSettings(
         parse.GetValue(data), parse.GetValue(dataset)!, parse.GetValue(model) ?? (parse.GetValue(quick) ? "improved" : "notebook"), parse.GetValue(epochs1), parse.GetValue(lr1),
         parse.GetValue(epochs2), parse.GetValue(lr2), parse.GetValue(members), parse.GetValue(batch), parse.GetValue(seed),
         parse.GetValue(threads), parse.GetValue(augment), parse.GetValue(output)!, parse.GetValue(quick), parse.GetValue(precision)!,
         parse.GetValue(download), parse.GetValue(mirror));
-    return Task.FromResult(TrainRun.Execute(settings, Console.Out, cancellationToken));
+    return TrainRun.Execute(settings, Console.Out, Console.Error, interrupt.Token);
 });
-return await root.Parse(args).InvokeAsync();
+
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    Console.Error.WriteLine($"error: {string.Join(" ", parsed.Errors.Select(e => e.Message))} (see --help)");
+    return ExitCodes.Usage;
+}
+
+return parsed.Invoke();

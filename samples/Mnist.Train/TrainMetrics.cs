@@ -3,13 +3,14 @@ namespace Mnist.Train;
 /// <summary>metrics.json (schema documented in docs/train-sample.md).</summary>
 internal sealed record TrainMetrics(
     int SchemaVersion,
+    string Status,
     string Dataset,
     string Model,
     int TrainingImages,
     int TestImages,
     TrainSettings Settings,
     IReadOnlyList<MemberMetrics> Members,
-    CombinedMetrics ModelEnsemble,
+    CombinedMetrics Ensemble,
     IReadOnlyList<PerClassMetrics> PerClass,
     long[][] ConfusionMatrix,
     TimingMetrics Timings,
@@ -26,3 +27,20 @@ internal sealed record PerClassMetrics(int Class, string Name, double Precision,
 
 /// <summary>Wall times in seconds.</summary>
 internal sealed record TimingMetrics(double TrainingSeconds, double EvaluationSeconds, double TotalSeconds);
+
+/// <summary>metrics.json of an interrupted run: what was finished (schema documented in docs/train-sample.md).</summary>
+internal sealed record InterruptedMetrics(
+    int SchemaVersion,
+    string Status,
+    string InterruptedDuring,
+    string Dataset,
+    string Model,
+    TrainSettings Settings,
+    IReadOnlyList<int> TrainedMembers,
+    int? InterruptedMember,
+    IReadOnlyList<MemberEpochs> CompletedEpochs,
+    TimingMetrics Timings,
+    double PeakResidentMiB);
+
+/// <summary>How many epochs a member completed, and whether it finished the whole schedule.</summary>
+internal sealed record MemberEpochs(int Member, int Epochs, bool CompletedSchedule);

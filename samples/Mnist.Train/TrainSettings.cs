@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Mnist.Train;
 
 /// <summary>The command line, parsed.</summary>
@@ -22,4 +24,52 @@ internal sealed record TrainSettings(
 {
     /// <summary>Training images used in --quick mode.</summary>
     public const int QuickTrainingImages = 10_000;
+
+    /// <summary>The most ensemble members (each costs about 30 MB of weights and optimiser state and one training run).</summary>
+    public const int MaximumMembers = 64;
+
+    /// <summary>The largest batch (a batch of 8,192 digits already needs about 2 GB of activations in this network).</summary>
+    public const int MaximumBatchSize = 8192;
+
+    /// <summary>The most epochs of one phase.</summary>
+    public const int MaximumEpochs = 1000;
+
+    /// <summary>The largest learning rate accepted (Adam diverges far below it).</summary>
+    public const double MaximumLearningRate = 10;
+
+    /// <summary>
+    /// Checks every setting before anything is loaded or written, naming the option and the accepted range.
+    /// Threads are bounded by the cores: LibTorch's OpenMP threads collapse when more of them than cores compete.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        CheckRange("--members", Members, 1, MaximumMembers);
+        CheckRange("--epochs1", FirstEpochs, 1, MaximumEpochs);
+        CheckRange("--epochs2", SecondEpochs, 0, MaximumEpochs);
+        CheckRange("--batch-size", BatchSize, 1, MaximumBatchSize);
+        int cores = Environment.ProcessorCount;
+        if (Threads < 1 || Threads > cores)
+            throw new ArgumentException($"--threads must be between 1 and {cores} (the cores of this machine; more threads than cores make LibTorch slower, not faster); got {Threads}.");
+        CheckLearningRate("--lr1", FirstLearningRate);
+        CheckLearningRate("--lr2", SecondLearningRate);
+        if (Mirror is { } mirror && !(Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+            throw new ArgumentException($"--mirror must be an absolute http:// or https:// URL; got '{mirror}'.");
+        if (Mirror is not null && !Download) throw new ArgumentException("--mirror is used only with --download; add --download.");
+        if (string.IsNullOrWhiteSpace(Output)) throw new ArgumentException("--output must name a folder.");
+        if (DataDirectory is { } data && File.Exists(data)) throw new ArgumentException($"--data {data} is a file; it must be the folder that holds the four IDX files.");
+
+        void CheckRange(string option, int value, int min, int max)
+        {
+            if (value < min || value > max)
+                throw new ArgumentException(string.Create(inv, $"{option} must be between {min} and {max:N0}; got {value:N0}."));
+        }
+
+        void CheckLearningRate(string option, double value)
+        {
+            if (!double.IsFinite(value) || value <= 0 || value > MaximumLearningRate)
+                throw new ArgumentException(string.Create(inv, $"{option} must be a finite number in (0, {MaximumLearningRate}]; got {value}."));
+        }
+    }
 }

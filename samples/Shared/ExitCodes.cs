@@ -24,6 +24,9 @@ internal static class ExitCodes
     /// <summary>Training diverged (the loss became NaN or infinite).</summary>
     public const int Diverged = 5;
 
+    /// <summary>An unexpected failure (a bug): the message names the exception; please report it.</summary>
+    public const int InternalError = 70;
+
     /// <summary>Interrupted (Ctrl+C, SIGINT or SIGTERM); what was finished is kept.</summary>
     public const int Interrupted = 130;
 }

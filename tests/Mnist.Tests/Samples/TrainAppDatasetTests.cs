@@ -56,7 +56,7 @@ public sealed class TrainAppDatasetTests(ITestOutputHelper output) : IDisposable
         string target = _temp.Combine("nowhere");
         var (code, text) = RunTrain("--dataset", "fashion-mnist", "--download", "--mirror", "http://127.0.0.1:9/", "--data", target, "--output", _temp.Combine("out"));
 
-        code.Should().Be(1, text);
+        code.Should().Be(4, text, "a network failure is an environment failure");
         var errors = text.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToArray();
         errors.Should().ContainSingle().Which.Should().Contain("Could not download 'train-images-idx3-ubyte.gz'")
             .And.Contain("check the network connection").And.Contain("--mirror");
@@ -71,7 +71,7 @@ public sealed class TrainAppDatasetTests(ITestOutputHelper output) : IDisposable
         Directory.CreateDirectory(empty);
         var (code, text) = RunTrain("--dataset", "kmnist", "--data", empty, "--output", _temp.Combine("out"));
 
-        code.Should().Be(1, text);
+        code.Should().Be(3, text, "a missing dataset is a bad input");
         text.Should().Contain($"error: Kuzushiji-MNIST was not found (looked for its four IDX files, plain or .gz, in: {empty})")
             .And.Contain("Run again with --download to fetch it");
         text.Should().NotContain("LoadSplitsAsync", "a command-line user is pointed at the option, not at an API");
