@@ -16,6 +16,7 @@ using static TorchSharp.torch;
 //   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --micro      BenchmarkDotNet micro-benchmarks
 //   options: --samples N (training samples per measurement, default 3200) --repeats R (default 3) --threads T (default 2)
 //            --no-malloc-tuning (leave glibc's allocator as it is)
+//            --compare (stop after the training/inference rows; used by benchmarks/compare.py)
 if (args.Contains("--micro"))
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(args.Where(a => a != "--micro").ToArray());
@@ -92,6 +93,7 @@ using (var one = splits.Test.Slice(0, 1).ToImageTensor(ScalarType.Float32))
 }
 
 Console.WriteLine("(latency row: the ratio columns are baseline latency / library latency, so above 1 means faster)");
+if (args.Contains("--compare")) return; // benchmarks/compare.py needs only the rows above
 Console.WriteLine();
 Console.WriteLine("| augmentation (KerasNotebook2017, 28×28) | images/s |");
 Console.WriteLine("|---|---|");

@@ -1,11 +1,16 @@
 """PyTorch reference for docs/benchmarks.md: the improved miniNet trained and run the same way as the .NET benchmark.
 
-Run with Debian's PyTorch (apt-get install python3-torch python3-numpy):
-    /usr/bin/python3 benchmarks/pytorch/train_bench.py [samples] [repeats]
+Run with Debian's PyTorch (apt-get install python3-torch python3-numpy libopenblas0-openmp):
+    /usr/bin/python3 benchmarks/pytorch/train_bench.py [--samples N] [--repeats R] [--precision float32|bfloat16]
+
+--precision bfloat16 runs forward and loss under torch.autocast("cpu", dtype=torch.bfloat16) (PyTorch's own CPU mixed
+precision: float32 weights, bfloat16 matrix multiplies and convolutions). benchmarks/compare.py runs this script and the
+.NET benchmark side by side, alternating processes.
 """
+import argparse
+import contextlib
 import gzip
 import os
-import sys
 import time
 
 import numpy as np
@@ -33,6 +38,7 @@ class Normalize(nn.Module):
 
 
 def net(mean, std):
+    """KnownModels.ImprovedMiniNet: the notebook's layer order, batch norm over channels before Flatten."""
     bn = dict(eps=1e-3, momentum=0.1)
     return nn.Sequential(
         Normalize(mean, std),
@@ -46,49 +52,62 @@ def net(mean, std):
 
 
 def main():
-    samples = int(sys.argv[1]) if len(sys.argv) > 1 else 6400
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    torch.set_num_threads(2)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--samples", type=int, default=3200)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--precision", choices=["float32", "bfloat16"], default="float32")
+    parser.add_argument("--threads", type=int, default=2)
+    a = parser.parse_args()
+    torch.set_num_threads(a.threads)
     torch.manual_seed(1)
-    x, y = load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", samples)
+    x, y = load("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", a.samples)
     xt, _ = load("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", 1000)
     model = net(33.31842, 78.56749)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     loss_fn = nn.CrossEntropyLoss()
 
+    def autocast():
+        if a.precision == "bfloat16":
+            return torch.autocast("cpu", dtype=torch.bfloat16)
+        return contextlib.nullcontext()
+
     def train(batch):
         model.train()
-        perm = torch.randperm(samples)
-        steps = samples // batch
+        perm = torch.randperm(a.samples)
+        steps = a.samples // batch
         for s in range(steps):
             idx = perm[s * batch:(s + 1) * batch]
             opt.zero_grad()
-            loss = loss_fn(model(x.index_select(0, idx)), y.index_select(0, idx))
+            with autocast():
+                loss = loss_fn(model(x.index_select(0, idx)), y.index_select(0, idx))
             loss.backward()
             opt.step()
             loss.item()
         return steps * batch
 
-    def infer():
+    def infer(batch_images, times):
         model.eval()
-        with torch.no_grad():
-            for _ in range(3):
-                model(xt).softmax(1).sum().item()
-        return 3000
+        with torch.no_grad(), autocast():
+            for _ in range(times):
+                model(batch_images).float().softmax(1).sum().item()
+        return times * batch_images.shape[0]
 
     def median_rate(fn):
         rates = []
-        for _ in range(repeats):
+        for _ in range(a.repeats):
             t = time.perf_counter()
             n = fn()
             rates.append(n / (time.perf_counter() - t))
         return sorted(rates)[len(rates) // 2]
 
-    train(64)  # warm-up
-    print(f"# PyTorch {torch.__version__}, threads {torch.get_num_threads()}, {samples} samples, median of {repeats}")
+    train(64)  # warm-up (allocator pools, oneDNN primitives)
+    infer(xt, 1)
+    one = xt[:1]
+    print(f"# PyTorch {torch.__version__}, {a.precision}, threads {torch.get_num_threads()}, {a.samples} samples, median of {a.repeats}")
     print(f"training samples/s, batch 64: {median_rate(lambda: train(64)):.0f}")
     print(f"training samples/s, batch 256: {median_rate(lambda: train(256)):.0f}")
-    print(f"inference samples/s, batch 1000: {median_rate(infer):.0f}")
+    print(f"inference samples/s, batch 1000: {median_rate(lambda: infer(xt, 3)):.0f}")
+    print(f"inference latency, batch 1 (ms): {1000 / median_rate(lambda: infer(one, 200)):.3f}")
 
 
 if __name__ == "__main__":
