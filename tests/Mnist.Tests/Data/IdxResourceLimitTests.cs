@@ -148,6 +148,22 @@ public sealed class IdxResourceLimitTests(ITestOutputHelper output)
         IdxReadLimits.Default.ToString().Should().Be("at most 1,048,576 items and 536,870,912 bytes");
     }
 
+    [Fact]
+    public async Task LoadSplits_passes_the_limits_to_every_file()
+    {
+        using var temp = new TempDirectory();
+        var synthetic = IdxTestWriter.Synthetic(40, 10, seed: 3);
+        synthetic.WriteTo(temp.Path, gzip: true);
+        var descriptor = synthetic.Descriptor("limits");
+
+        MnistDataset.LoadSplits(descriptor, temp.Path).Train.Count.Should().Be(40);
+        var act = () => MnistDataset.LoadSplits(descriptor, temp.Path, limits: new IdxReadLimits { MaxItems = 39 });
+        act.Should().Throw<IdxFormatException>()
+            .WithMessage($"'{temp.Combine("train-images-idx3-ubyte.gz")}' declares 40×28×28 u8: 40 items, more than the limit of 39 items*");
+        var loadAsync = () => MnistDataset.LoadSplitsAsync(descriptor, temp.Path, limits: new IdxReadLimits { MaxBytes = 40 * 784 - 1 });
+        await loadAsync.Should().ThrowAsync<IdxFormatException>().WithMessage("*more than the limit of 31,359 bytes*");
+    }
+
     /// <summary>An IDX image header claiming <see cref="BombImages"/>×28×28, then seeded random bytes and zeros.</summary>
     private static byte[] BombContent(int randomBytes, int zeroBytes, bool gzip)
     {
