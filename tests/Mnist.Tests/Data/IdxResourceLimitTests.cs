@@ -164,6 +164,35 @@ public sealed class IdxResourceLimitTests(ITestOutputHelper output)
         await loadAsync.Should().ThrowAsync<IdxFormatException>().WithMessage("*more than the limit of 31,359 bytes*");
     }
 
+    [Fact]
+    public void Integrity_checks_stop_reading_a_decompression_bomb_at_the_expected_size()
+    {
+        using var temp = new TempDirectory();
+        string path = temp.Combine("t10k-labels-idx1-ubyte.gz");
+        byte[] labels = IdxTestWriter.Bytes([100], new byte[100]);
+        using (var file = File.Create(path))
+        using (var gz = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gz.Write(labels);
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 256; i++) gz.Write(zeros); // 256 MiB of trailing zeros, a few hundred KB compressed
+        }
+
+        var withHash = new DatasetFile { FileName = "t10k-labels-idx1-ubyte", Dimensions = [100], Sha256 = IdxTestWriter.Sha256(labels) };
+        var watch = Stopwatch.StartNew();
+        DatasetIntegrity.FindProblem(withHash, path).Should().Be($"the uncompressed content of '{path}' is longer than the expected 108 bytes");
+        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(1));
+
+        var shapeOnly = withHash with { Sha256 = null };
+        DatasetIntegrity.FindProblem(shapeOnly, path).Should().Be($"'{path}' declares 100 u8 = 100 bytes but its decompressed content holds at least 1,048,576 trailing byte(s) after them");
+
+        string forged = temp.Combine("forged");
+        File.WriteAllBytes(forged, BombContent(randomBytes: 1000, zeroBytes: 0, gzip: false));
+        var images = new DatasetFile { FileName = "forged", Dimensions = [10000, 28, 28] };
+        DatasetIntegrity.FindProblem(images, forged).Should().Contain("declares 2700000×28×28 u8 = 2,116,800,000 bytes, more than the limit of 7,840,000 bytes");
+        FluentActions.Invoking(() => DatasetIntegrity.Verify(images, forged)).Should().Throw<DatasetIntegrityException>();
+    }
+
     /// <summary>An IDX image header claiming <see cref="BombImages"/>×28×28, then seeded random bytes and zeros.</summary>
     private static byte[] BombContent(int randomBytes, int zeroBytes, bool gzip)
     {
