@@ -11,15 +11,17 @@ public sealed partial class MnistDataset
     /// <param name="labelsPath">The IDX label file.</param>
     /// <param name="classNames">Class names; "0".."9" when null.</param>
     /// <param name="name">A display name; the image file name when null.</param>
-    /// <exception cref="IdxFormatException">A file is not valid IDX, has the wrong type or rank, the counts differ
-    /// (the message names both files and counts), or a label is outside the classes.</exception>
+    /// <param name="limits">Bounds on the sizes the IDX headers may declare; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="IdxFormatException">A file is not valid IDX, declares more than <paramref name="limits"/> allow,
+    /// has the wrong type or rank, the counts differ (the message names both files and counts), or a label is outside
+    /// the classes.</exception>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    public static MnistDataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null, string? name = null)
+    public static MnistDataset Load(string imagesPath, string labelsPath, IReadOnlyList<string>? classNames = null, string? name = null, IdxReadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
         ArgumentException.ThrowIfNullOrEmpty(labelsPath);
-        var images = IdxReader.ReadFile(imagesPath);
-        var labels = IdxReader.ReadFile(labelsPath);
+        var images = IdxReader.ReadFile(imagesPath, limits);
+        var labels = IdxReader.ReadFile(labelsPath, limits);
         return FromIdx(images, labels, classNames, name ?? Path.GetFileName(imagesPath));
     }
 
@@ -64,14 +66,17 @@ public sealed partial class MnistDataset
     /// <param name="dataset">The dataset; <see cref="KnownDatasets.Mnist"/> when null.</param>
     /// <param name="directory">An explicit folder holding the four files (plain or .gz), or null to search.</param>
     /// <param name="locator">The locator; <see cref="DatasetLocator.Default"/> when null.</param>
+    /// <param name="limits">Bounds on the sizes the IDX headers may declare; <see cref="IdxReadLimits.Default"/> when null.</param>
     /// <exception cref="DatasetNotFoundException">The files are nowhere; the message lists the folders searched.</exception>
-    /// <exception cref="IdxFormatException">A file is corrupt or the files do not belong together.</exception>
-    public static MnistSplits LoadSplits(DatasetDescriptor? dataset = null, string? directory = null, DatasetLocator? locator = null)
+    /// <exception cref="IdxFormatException">A file is corrupt, declares more than <paramref name="limits"/> allow, or the
+    /// files do not belong together: image and label counts differ, a label is outside the dataset's classes, or the test
+    /// images' size (H×W) differs from the training images' (the message names both files and both shapes).</exception>
+    public static MnistSplits LoadSplits(DatasetDescriptor? dataset = null, string? directory = null, DatasetLocator? locator = null, IdxReadLimits? limits = null)
     {
         dataset ??= KnownDatasets.Mnist;
         var location = (locator ?? DatasetLocator.Default).Locate(dataset, directory);
         if (!location.Found) throw new DatasetNotFoundException(dataset, location.SearchedDirectories);
-        return LoadSplitsFrom(dataset, location.Directory!);
+        return LoadSplitsFrom(dataset, location.Directory!, limits);
     }
 
     /// <summary>
@@ -84,15 +89,18 @@ public sealed partial class MnistDataset
     /// <param name="locator">The locator; <see cref="DatasetLocator.Default"/> when null.</param>
     /// <param name="downloader">The downloader; a default one (own <see cref="HttpClient"/>) when null.</param>
     /// <param name="progress">Receives download progress; may be null.</param>
+    /// <param name="limits">Bounds on the sizes the IDX headers may declare; <see cref="IdxReadLimits.Default"/> when null.</param>
     /// <param name="cancellationToken">Cancels the download.</param>
     /// <exception cref="DatasetDownloadException">Every mirror failed for some file.</exception>
-    /// <exception cref="IdxFormatException">A file is corrupt or the files do not belong together.</exception>
+    /// <exception cref="IdxFormatException">A file is corrupt, declares more than <paramref name="limits"/> allow, or the
+    /// files do not belong together (as for <see cref="LoadSplits"/>).</exception>
     public static async Task<MnistSplits> LoadSplitsAsync(
         DatasetDescriptor? dataset = null,
         string? directory = null,
         DatasetLocator? locator = null,
         DatasetDownloader? downloader = null,
         IProgress<DownloadProgress>? progress = null,
+        IdxReadLimits? limits = null,
         CancellationToken cancellationToken = default)
     {
         dataset ??= KnownDatasets.Mnist;
@@ -110,16 +118,27 @@ public sealed partial class MnistDataset
             folder = await (downloader ?? ownDownloader!).DownloadAsync(dataset, target, progress, cancellationToken).ConfigureAwait(false);
         }
 
-        return await Task.Run(() => LoadSplitsFrom(dataset, folder), cancellationToken).ConfigureAwait(false);
+        return await Task.Run(() => LoadSplitsFrom(dataset, folder, limits), cancellationToken).ConfigureAwait(false);
     }
 
-    private static MnistSplits LoadSplitsFrom(DatasetDescriptor dataset, string directory)
+    private static MnistSplits LoadSplitsFrom(DatasetDescriptor dataset, string directory, IdxReadLimits? limits)
     {
         string Find(DatasetFile file) => DatasetLocator.FindFile(directory, file)
                                          ?? throw new DatasetNotFoundException(dataset, [directory]);
 
-        var train = Load(Find(dataset.TrainImages), Find(dataset.TrainLabels), dataset.ClassNames, dataset.DisplayName + " train");
-        var test = Load(Find(dataset.TestImages), Find(dataset.TestLabels), dataset.ClassNames, dataset.DisplayName + " test");
+        string trainImages = Find(dataset.TrainImages), testImages = Find(dataset.TestImages);
+        var train = Load(trainImages, Find(dataset.TrainLabels), dataset.ClassNames, dataset.DisplayName + " train", limits);
+        var test = Load(testImages, Find(dataset.TestLabels), dataset.ClassNames, dataset.DisplayName + " test", limits);
+        if (test.Height != train.Height || test.Width != train.Width)
+        {
+            throw new IdxFormatException(testImages,
+                $"holds test images of {Shape(test)} but the training images '{trainImages}' are {Shape(train)}; "
+                + $"a model trained on {train.Height}×{train.Width} images cannot be evaluated on {test.Height}×{test.Width} ones (the files probably come from different datasets)");
+        }
+
         return new MnistSplits(train, test, dataset, directory);
     }
+
+    private static string Shape(MnistDataset split)
+        => string.Create(CultureInfo.InvariantCulture, $"{split.Count}×{split.Height}×{split.Width} u8");
 }

@@ -95,7 +95,9 @@ public sealed class IdxReaderTests
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 60000);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
-        byte[] file = [.. header, .. new byte[1_000_000]];
+        byte[] data = new byte[1_000_000];
+        new Random(60000).NextBytes(data); // incompressible, so that the gzip's length makes the claim plausible
+        byte[] file = [.. header, .. data];
 
         var plain = () => IdxReader.Read(file, "train-images-idx3-ubyte");
         plain.Should().Throw<IdxFormatException>()
@@ -115,12 +117,14 @@ public sealed class IdxReaderTests
         byte[] header = [0, 0, 0x0E, 2, 0x0F, 0xFF, 0xFF, 0xFF, 0, 0, 0, 8]; // f64 268435455×8 = 17 GB
         File.WriteAllBytes(path, header);
         var act = () => IdxReader.ReadFile(path);
-        act.Should().Throw<IdxFormatException>().WithMessage($"'{path}' declares 268435455×8 f64, more than the limit of *");
+        act.Should().Throw<IdxFormatException>().WithMessage($"'{path}' declares 268435455×8 f64 = 17,179,869,120 bytes, more than the limit of 536,870,912 bytes*");
 
-        byte[] fits = [0, 0, 0x08, 1, 0x10, 0, 0, 0]; // u8 268,435,456 bytes: within the limit, but absent
+        byte[] fits = [0, 0, 0x08, 1, 0x10, 0, 0, 0]; // u8 268,435,456 bytes: within the largest limits, but absent
         File.WriteAllBytes(path, fits);
-        var missing = () => IdxReader.ReadFile(path);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var missing = () => IdxReader.ReadFile(path, IdxReadLimits.Largest);
         missing.Should().Throw<IdxFormatException>().WithMessage("*declares 268435456 u8 = 268,435,456 bytes but holds 0");
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(16 << 20);
     }
 
     [Fact]
@@ -129,7 +133,12 @@ public sealed class IdxReaderTests
         byte[] forged = IdxTestWriter.Gzip([0, 0, 0x08, 1, 0x7F, 0xFF, 0xFF, 0x00, 1, 2, 3]); // claims ~2 GiB, holds 3
         long before = GC.GetAllocatedBytesForCurrentThread();
         var act = () => IdxReader.Read(forged, "forged.gz");
-        act.Should().Throw<IdxFormatException>().WithMessage("*declares 2147483392 u8 = 2,147,483,392 bytes but its decompressed content holds 3");
+        act.Should().Throw<IdxFormatException>().WithMessage("*declares 2147483392 u8 = 2,147,483,392 bytes, more than the limit of 536,870,912 bytes*");
+        var largest = () => IdxReader.Read(forged, "forged.gz", IdxReadLimits.Largest);
+        largest.Should().Throw<IdxFormatException>().WithMessage("*declares 2147483392 u8 = 2,147,483,392 bytes, but its * gzip-compressed bytes can decompress to at most *");
+        using var pipe = new NonSeekableStream(forged); // length unknown: the buffer grows only with the data
+        var piped = () => IdxReader.Read(pipe, "forged.gz", IdxReadLimits.Largest);
+        piped.Should().Throw<IdxFormatException>().WithMessage("*declares 2147483392 u8 = 2,147,483,392 bytes but its decompressed content holds 3");
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().BeLessThan(16 << 20);
     }
 
@@ -152,7 +161,7 @@ public sealed class IdxReaderTests
     [InlineData(new byte[] { 0, 0, 8, 2, 0, 0, 0, 1, 0, 0 }, "'f' ends inside its header: it declares 2 dimension(s) (8 bytes) but only 6 byte(s) follow*")]
     [InlineData(new byte[] { 0, 0, 8, 2, 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFB }, "'f' declares dimension 1 (of 2) as -5; dimensions must be positive")]
     [InlineData(new byte[] { 0, 0, 8, 1, 0, 0, 0, 0 }, "'f' declares dimension 0 (of 1) as 0; dimensions must be positive")]
-    [InlineData(new byte[] { 0, 0, 0x0C, 3, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0 }, "'f' declares 2130706432×2130706432×2130706432 i32, more than the limit*")]
+    [InlineData(new byte[] { 0, 0, 0x0C, 3, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0, 0x7F, 0, 0, 0 }, "'f' declares 2130706432×2130706432×2130706432 i32 = over 9,223,372,036,854,775,807 bytes, more than the limit*")]
     public void Malformed_headers_throw_a_typed_exception_naming_the_problem(byte[] bytes, string message)
     {
         var act = () => IdxReader.Read(bytes, "f");
@@ -175,9 +184,9 @@ public sealed class IdxReaderTests
     public void A_custom_data_limit_is_enforced()
     {
         byte[] file = IdxTestWriter.Bytes([10], new byte[10]);
-        IdxReader.Read(file, "ok", maxDataBytes: 10).ElementCount.Should().Be(10);
-        var act = () => IdxReader.Read(file, "small", maxDataBytes: 9);
-        act.Should().Throw<IdxFormatException>().WithMessage("'small' declares 10 u8, more than the limit of 9 bytes of data");
+        IdxReader.Read(file, "ok", new IdxReadLimits { MaxBytes = 10 }).ElementCount.Should().Be(10);
+        var act = () => IdxReader.Read(file, "small", new IdxReadLimits { MaxBytes = 9 });
+        act.Should().Throw<IdxFormatException>().WithMessage("'small' declares 10 u8 = 10 bytes, more than the limit of 9 bytes (IdxReadLimits.MaxBytes; raise it to read larger trusted files)");
     }
 
     private static double SampleValue(IdxElementType type, int i) => type switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Mnist.Data.Idx;
@@ -27,6 +28,24 @@ public static class DatasetIntegrity
         return Convert.ToHexString(SHA256.HashData(unzip)).ToLowerInvariant();
     }
 
+    private static (string Hash, long Length) ComputeBoundedContentSha256(string path, long maxLength)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        using Stream content = IsGzip(file) ? new GZipStream(file, CompressionMode.Decompress) : file;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = new byte[1 << 16];
+        long length = 0;
+        while (length < maxLength)
+        {
+            int n = content.Read(buffer, 0, (int)Math.Min(buffer.Length, maxLength - length));
+            if (n == 0) break;
+            hash.AppendData(buffer, 0, n);
+            length += n;
+        }
+
+        return (Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), length);
+    }
+
     /// <summary>Lower-case hex SHA-256 of the file's bytes as stored.</summary>
     /// <param name="path">Any file.</param>
     public static string ComputeFileSha256(string path)
@@ -48,7 +67,14 @@ public static class DatasetIntegrity
         {
             if (file.Sha256 is { } expected)
             {
-                string actual = ComputeContentSha256(path);
+                // Hash at most one byte more than the catalogue's size: a decompression bomb is refused after reading
+                // about its expected length instead of inflating it all.
+                var (actual, length) = ComputeBoundedContentSha256(path, file.UncompressedLength + 1);
+                if (length > file.UncompressedLength)
+                {
+                    return string.Create(CultureInfo.InvariantCulture, $"the uncompressed content of '{path}' is longer than the expected {file.UncompressedLength:N0} bytes");
+                }
+
                 return string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase)
                     ? null
                     : $"the SHA-256 of the uncompressed content of '{path}' is {actual}, expected {expected}";
@@ -62,7 +88,15 @@ public static class DatasetIntegrity
                     : $"the SHA-256 of '{path}' (gzip) is {actual}, expected {expectedGz}";
             }
 
-            var idx = IdxReader.ReadFile(path);
+            // The catalogue says what the file must declare: read it with limits that admit exactly that, so a forged
+            // header is refused before its data is read.
+            long expectedBytes = Math.Max(1, file.UncompressedLength - 4L - (4L * file.Dimensions.Count));
+            var limits = new IdxReadLimits
+            {
+                MaxBytes = Math.Clamp(expectedBytes, 1, Array.MaxLength),
+                MaxItems = file.Dimensions.Count > 0 ? Math.Max(1, file.Dimensions[0]) : 1,
+            };
+            var idx = IdxReader.ReadFile(path, limits);
             if (idx.ElementType != IdxElementType.UnsignedByte || !idx.Dimensions.SequenceEqual(file.Dimensions))
             {
                 return $"'{path}' holds {idx.ShapeText}, expected {IdxArray.Describe(file.Dimensions, IdxElementType.UnsignedByte)}";

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Mnist.Data.Idx;
@@ -11,64 +12,75 @@ namespace Mnist.Data.Idx;
 /// gzip compression is detected from the bytes (<c>1F 8B</c>), never from the file name.
 /// </summary>
 /// <remarks>
-/// Everything is validated before memory is committed: dimensions must be positive, their product times the
-/// element size must stay within <see cref="DefaultMaxDataBytes"/> (or the limit passed in), and the data actually
-/// present must be exactly that long — missing and trailing bytes are both errors. For a plain file the length is
-/// compared before allocating; for a gzip stream (whose decompressed length is unknown up front) the buffer grows
-/// with the data that actually arrives, so a forged header cannot make the reader allocate gigabytes for a tiny file.
-/// Whatever the bytes, the only error that comes out of the reader for bad content is <see cref="IdxFormatException"/>
-/// (I/O errors of the underlying file, such as <see cref="FileNotFoundException"/>, pass through).
+/// <para>Every size a header declares is bounded before memory is allocated for it (see <see cref="IdxReadLimits"/>):
+/// dimensions must be positive, the first one (the item count) must not exceed <see cref="IdxReadLimits.MaxItems"/>
+/// and the data size (product of the dimensions times the element size) must not exceed
+/// <see cref="IdxReadLimits.MaxBytes"/>. The data actually present must then be exactly that long — missing and
+/// trailing bytes are both errors.</para>
+/// <para>Memory follows the data actually present, never the claim alone: a plain file's length is compared with the
+/// declared size before anything is allocated; a gzip file whose declared size exceeds <see cref="MaxGzipExpansion"/>
+/// times its compressed length (more than deflate can possibly produce) is rejected at once; otherwise the declared
+/// size is allocated up front only when it is small (at most 64 MiB), and larger data is read into a buffer that grows
+/// as the bytes arrive, so a truncated file costs about its real content.</para>
+/// <para>Whatever the bytes, the only error that comes out of the reader for bad content is <see cref="IdxFormatException"/>
+/// (I/O errors of the underlying file, such as <see cref="FileNotFoundException"/>, pass through).</para>
 /// </remarks>
 public static class IdxReader
 {
+    /// <summary>
+    /// The largest factor by which deflate (the compression inside gzip) can expand data: 1032 (a 258-byte match coded
+    /// in 2 bits). A gzip file of <c>n</c> bytes cannot decompress to more than <c>n × 1032</c> bytes.
+    /// </summary>
+    public const int MaxGzipExpansion = 1032;
+
+    /// <summary>Declared data up to this size is allocated in one piece (when the input's length makes it plausible).</summary>
+    internal const long PreallocateBytesLimit = 64L << 20;
+
     private const int InitialGrowableBufferBytes = 1 << 20;
     private const long TrailingBytesCountLimit = 1 << 20;
 
-    /// <summary>The default limit on the data size: <see cref="Array.MaxLength"/> bytes (just under 2 GiB).</summary>
-    public static long DefaultMaxDataBytes => Array.MaxLength;
-
     /// <summary>Reads the IDX file at <paramref name="path"/> (plain or gzip-compressed).</summary>
     /// <param name="path">The file to read.</param>
-    /// <param name="maxDataBytes">Largest accepted data size in bytes; <see cref="DefaultMaxDataBytes"/> when null.</param>
-    /// <exception cref="IdxFormatException">The content is not a valid IDX file; the message names the file and the problem.</exception>
+    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than
+    /// <paramref name="limits"/> allow; the message names the file and the problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public static IdxArray ReadFile(string path, long? maxDataBytes = null)
+    public static IdxArray ReadFile(string path, IdxReadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        return ReadCore(file, path, file.Length, maxDataBytes);
+        return ReadCore(file, path, file.CanSeek ? file.Length : null, limits);
     }
 
     /// <summary>Reads an IDX file (plain or gzip-compressed) held in memory.</summary>
     /// <param name="bytes">The file content.</param>
     /// <param name="sourceName">A name for messages, e.g. the file name.</param>
-    /// <param name="maxDataBytes">Largest accepted data size in bytes; <see cref="DefaultMaxDataBytes"/> when null.</param>
-    /// <exception cref="IdxFormatException">The content is not a valid IDX file.</exception>
-    public static IdxArray Read(byte[] bytes, string sourceName, long? maxDataBytes = null)
+    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than <paramref name="limits"/> allow.</exception>
+    public static IdxArray Read(byte[] bytes, string sourceName, IdxReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var stream = new MemoryStream(bytes, writable: false);
-        return ReadCore(stream, sourceName, bytes.LongLength, maxDataBytes);
+        return ReadCore(stream, sourceName, bytes.LongLength, limits);
     }
 
     /// <summary>Reads an IDX file (plain or gzip-compressed) from the current position of <paramref name="stream"/> to its end.</summary>
-    /// <param name="stream">A readable stream; it is not disposed.</param>
+    /// <param name="stream">A readable stream; it is not disposed. When it can seek, its remaining length is used to
+    /// reject impossible sizes before reading.</param>
     /// <param name="sourceName">A name for messages, e.g. the file name or URL.</param>
-    /// <param name="maxDataBytes">Largest accepted data size in bytes; <see cref="DefaultMaxDataBytes"/> when null.</param>
-    /// <exception cref="IdxFormatException">The content is not a valid IDX file.</exception>
-    public static IdxArray Read(Stream stream, string sourceName, long? maxDataBytes = null)
+    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than <paramref name="limits"/> allow.</exception>
+    public static IdxArray Read(Stream stream, string sourceName, IdxReadLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        long? remaining = stream.CanSeek ? stream.Length - stream.Position : null;
-        return ReadCore(stream, sourceName, remaining, maxDataBytes);
+        long? remaining = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : null;
+        return ReadCore(stream, sourceName, remaining, limits);
     }
 
-    private static IdxArray ReadCore(Stream stream, string source, long? remainingLength, long? maxDataBytes)
+    private static IdxArray ReadCore(Stream stream, string source, long? storedLength, IdxReadLimits? limits)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
-        long limit = maxDataBytes ?? DefaultMaxDataBytes;
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit, nameof(maxDataBytes));
-        limit = Math.Min(limit, Array.MaxLength);
+        limits ??= IdxReadLimits.Default;
 
         byte[] sniff = new byte[2];
         int sniffed = ReadUpTo(stream, sniff);
@@ -76,9 +88,9 @@ public static class IdxReader
         var rest = new PrefixedReadStream(sniff[..sniffed], stream);
         try
         {
-            if (!gzip) return ReadIdx(rest, source, remainingLength, limit, compressed: false);
+            if (!gzip) return ReadIdx(rest, source, limits, compressed: false, storedLength);
             using var unzip = new GZipStream(rest, CompressionMode.Decompress, leaveOpen: true);
-            return ReadIdx(unzip, source, null, limit, compressed: true);
+            return ReadIdx(unzip, source, limits, compressed: true, storedLength);
         }
         catch (InvalidDataException ex)
         {
@@ -86,8 +98,11 @@ public static class IdxReader
         }
     }
 
-    private static IdxArray ReadIdx(Stream stream, string source, long? totalLength, long limit, bool compressed)
+    // storedLength: the length of the input as stored (compressed for gzip), when known.
+    private static IdxArray ReadIdx(Stream stream, string source, IdxReadLimits limits, bool compressed, long? storedLength)
     {
+        long? plainLength = compressed ? null : storedLength;
+        long? compressedLength = compressed ? storedLength : null;
         string content = compressed ? "its decompressed content" : "it";
         Span<byte> magic = stackalloc byte[4];
         int got = ReadUpTo(stream, magic);
@@ -117,9 +132,8 @@ public static class IdxReader
         }
 
         var dimensions = new int[rank];
-        long elementCount = 1;
         int elementSize = type.SizeInBytes();
-        bool tooLarge = false;
+        long declaredBytes = elementSize; // saturates at long.MaxValue
         for (int i = 0; i < rank; i++)
         {
             dimensions[i] = BinaryPrimitives.ReadInt32BigEndian(dimensionBytes.AsSpan(i * 4, 4));
@@ -129,35 +143,53 @@ public static class IdxReader
                     $"declares dimension {i} (of {rank}) as {dimensions[i].ToString(CultureInfo.InvariantCulture)}; dimensions must be positive");
             }
 
-            if (!tooLarge)
-            {
-                elementCount *= dimensions[i];
-                if (elementCount > limit / elementSize) tooLarge = true;
-            }
+            declaredBytes = declaredBytes > long.MaxValue / dimensions[i] ? long.MaxValue : declaredBytes * dimensions[i];
         }
 
         string shape = IdxArray.Describe(dimensions, type);
-        if (tooLarge)
+        string sizeText = declaredBytes == long.MaxValue ? $"over {Bytes(long.MaxValue)}" : Bytes(declaredBytes);
+        string declared = $"declares {shape} = {sizeText} bytes";
+        if (declaredBytes > limits.MaxBytes)
         {
-            throw new IdxFormatException(source, $"declares {shape}, more than the limit of {Bytes(limit)} bytes of data");
+            throw new IdxFormatException(source,
+                $"{declared}, more than the limit of {Bytes(limits.MaxBytes)} bytes (IdxReadLimits.MaxBytes; raise it to read larger trusted files)");
         }
 
-        long dataBytes = elementCount * elementSize;
-        long headerBytes = 4L + rank * 4L;
-        string declared = $"declares {shape} = {Bytes(dataBytes)} bytes";
-        byte[] data;
-        if (totalLength is { } total)
+        if (dimensions[0] > limits.MaxItems)
         {
-            long present = total - headerBytes;
-            if (present != dataBytes) throw new IdxFormatException(source, $"{declared} but holds {Bytes(present)}");
-            data = GC.AllocateUninitializedArray<byte>((int)dataBytes);
-            got = ReadUpTo(stream, data);
-            if (got != dataBytes) throw new IdxFormatException(source, $"{declared} but holds {Bytes(got)} (the file shrank while being read)");
+            throw new IdxFormatException(source,
+                $"declares {shape}: {Bytes(dimensions[0])} items, more than the limit of {Bytes(limits.MaxItems)} items (IdxReadLimits.MaxItems; raise it to read larger trusted files)");
         }
-        else
+
+        long dataBytes = declaredBytes;
+        long count = dataBytes / elementSize;
+        long headerBytes = 4L + rank * 4L;
+        if (compressedLength is { } stored && headerBytes + dataBytes > stored * (long)MaxGzipExpansion)
         {
-            data = ReadGrowing(stream, (int)dataBytes, out int present);
-            if (present != dataBytes) throw new IdxFormatException(source, $"{declared} but {content} holds {Bytes(present)}");
+            throw new IdxFormatException(source,
+                $"{declared}, but its {Bytes(stored)} gzip-compressed bytes can decompress to at most {Bytes(stored * MaxGzipExpansion)} (deflate expands at most {MaxGzipExpansion}:1)");
+        }
+
+        if (plainLength is { } total && total - headerBytes != dataBytes)
+        {
+            throw new IdxFormatException(source, $"{declared} but holds {Bytes(total - headerBytes)}");
+        }
+
+        bool allocateDeclared = plainLength is not null || (compressedLength is not null && dataBytes <= PreallocateBytesLimit);
+        var (values, present) = type switch
+        {
+            IdxElementType.UnsignedByte => ReadValues<byte>(stream, count, allocateDeclared),
+            IdxElementType.SignedByte => ReadValues<sbyte>(stream, count, allocateDeclared),
+            IdxElementType.Int16 => ReadValues<short>(stream, count, allocateDeclared),
+            IdxElementType.Int32 => ReadValues<int>(stream, count, allocateDeclared),
+            IdxElementType.Single => ReadValues<float>(stream, count, allocateDeclared),
+            _ => ReadValues<double>(stream, count, allocateDeclared),
+        };
+
+        if (present != dataBytes)
+        {
+            string shrank = plainLength is null ? "" : " (the file shrank while being read)";
+            throw new IdxFormatException(source, $"{declared} but {content} holds {Bytes(present)}{shrank}");
         }
 
         long trailing = CountRemaining(stream);
@@ -167,26 +199,57 @@ public static class IdxReader
             throw new IdxFormatException(source, $"{declared} but {content} holds {more} trailing byte(s) after them");
         }
 
-        return new IdxArray(source, type, dimensions, ToTypedArray(data, type, elementCount));
+        ToNativeOrder(values);
+        return new IdxArray(source, type, dimensions, values);
     }
 
-    /// <summary>Reads up to <paramref name="expected"/> bytes into a buffer that grows only as data arrives.</summary>
-    private static byte[] ReadGrowing(Stream stream, int expected, out int present)
+    /// <summary>
+    /// Reads up to <paramref name="count"/> big-endian elements straight into a <typeparamref name="T"/>[] (no second
+    /// copy for the conversion). With <paramref name="allocateDeclared"/> the array has the declared size from the
+    /// start; otherwise it starts at 1 MiB and doubles (up to the declared size) only while data keeps arriving.
+    /// </summary>
+    private static (Array Values, long PresentBytes) ReadValues<T>(Stream stream, long count, bool allocateDeclared)
+        where T : unmanaged
     {
-        byte[] buffer = GC.AllocateUninitializedArray<byte>(Math.Min(expected, InitialGrowableBufferBytes));
-        present = 0;
+        int size = Unsafe.SizeOf<T>();
+        long capacity = allocateDeclared ? count : Math.Min(count, Math.Max(1, InitialGrowableBufferBytes / size));
+        T[] buffer = GC.AllocateUninitializedArray<T>((int)capacity);
+        long present = 0;
         while (true)
         {
-            int n = ReadUpTo(stream, buffer.AsSpan(present));
-            present += n;
-            if (present < buffer.Length || present == expected) break;
-            int next = (int)Math.Min(expected, 2L * buffer.Length);
-            var bigger = GC.AllocateUninitializedArray<byte>(next);
-            buffer.AsSpan(0, present).CopyTo(bigger);
+            Span<byte> target = MemoryMarshal.AsBytes(buffer.AsSpan());
+            present += ReadUpTo(stream, target[(int)present..]);
+            if (present < target.Length || buffer.LongLength == count) break;
+            long next = Math.Min(count, 2L * buffer.LongLength);
+            var bigger = GC.AllocateUninitializedArray<T>((int)next);
+            buffer.AsSpan().CopyTo(bigger);
             buffer = bigger;
         }
 
-        return buffer;
+        return (buffer, present);
+    }
+
+    private static void ToNativeOrder(Array values)
+    {
+        if (!BitConverter.IsLittleEndian) return;
+        switch (values)
+        {
+            case short[] a: BinaryPrimitives.ReverseEndianness(a, a); break;
+            case int[] a: BinaryPrimitives.ReverseEndianness(a, a); break;
+            case float[] a:
+            {
+                var bits = MemoryMarshal.Cast<float, int>(a.AsSpan());
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+                break;
+            }
+
+            case double[] a:
+            {
+                var bits = MemoryMarshal.Cast<double, long>(a.AsSpan());
+                BinaryPrimitives.ReverseEndianness(bits, bits);
+                break;
+            }
+        }
     }
 
     private static long CountRemaining(Stream stream)
@@ -195,7 +258,7 @@ public static class IdxReader
         long count = 0;
         while (count < TrailingBytesCountLimit)
         {
-            int n = stream.Read(scratch);
+            int n = stream.Read(scratch[..(int)Math.Min(scratch.Length, TrailingBytesCountLimit - count)]);
             if (n == 0) break;
             count += n;
         }
@@ -214,49 +277,6 @@ public static class IdxReader
         }
 
         return total;
-    }
-
-    private static Array ToTypedArray(byte[] data, IdxElementType type, long count)
-    {
-        switch (type)
-        {
-            case IdxElementType.UnsignedByte:
-                return data;
-            case IdxElementType.SignedByte:
-            {
-                var result = new sbyte[count];
-                MemoryMarshal.Cast<byte, sbyte>(data).CopyTo(result);
-                return result;
-            }
-
-            case IdxElementType.Int16:
-            {
-                var result = new short[count];
-                for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadInt16BigEndian(data.AsSpan(i * 2, 2));
-                return result;
-            }
-
-            case IdxElementType.Int32:
-            {
-                var result = new int[count];
-                for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(i * 4, 4));
-                return result;
-            }
-
-            case IdxElementType.Single:
-            {
-                var result = new float[count];
-                for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadSingleBigEndian(data.AsSpan(i * 4, 4));
-                return result;
-            }
-
-            default:
-            {
-                var result = new double[count];
-                for (int i = 0; i < result.Length; i++) result[i] = BinaryPrimitives.ReadDoubleBigEndian(data.AsSpan(i * 8, 8));
-                return result;
-            }
-        }
     }
 
     private static string Bytes(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
