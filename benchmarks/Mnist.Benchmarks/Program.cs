@@ -34,7 +34,7 @@ var inv = CultureInfo.InvariantCulture;
 // Allocator tuning is the application's choice; --no-malloc-tuning measures the process as glibc sets it up.
 TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = !args.Contains("--no-malloc-tuning"), Threads = threads });
 Console.WriteLine($"# Mnist end-to-end benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
-Console.WriteLine($"machine: {Measure.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; TorchSharp {typeof(torch).Assembly.GetName().Version}; threads {TorchRuntime.Threads}; glibc malloc tuning {(TorchRuntime.MallocTuned ? "on" : "off")}");
+Console.WriteLine($"machine: {Measure.CpuModel()}, {Environment.ProcessorCount} cores; .NET {Environment.Version}; TorchSharp {typeof(torch).Assembly.GetName().Version}; threads {TorchRuntime.Threads}; glibc malloc tuning {(TorchRuntime.AllocatorTuned ? "on" : "off")}");
 
 var splits = MnistDataset.LoadSplits();
 var normalizer = Normalizer.Fit(splits.Train);

@@ -14,7 +14,7 @@ var epochs1 = new Option<int>("--epochs1") { Description = "Epochs of the first 
 var lr1 = new Option<double>("--lr1") { Description = "Learning rate of the first phase.", DefaultValueFactory = _ => 0.01 };
 var epochs2 = new Option<int>("--epochs2") { Description = "Epochs of the second phase (0 to skip).", DefaultValueFactory = _ => 1 };
 var lr2 = new Option<double>("--lr2") { Description = "Learning rate of the second phase.", DefaultValueFactory = _ => 0.0001 };
-var members = new Option<int>("--members") { Description = "ModelEnsemble members.", DefaultValueFactory = _ => 2 };
+var members = new Option<int>("--members") { Description = "Ensemble members (1–64).", DefaultValueFactory = _ => 2 };
 var batch = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64 };
 var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and augmentation.", DefaultValueFactory = _ => 1 };
 var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -32,13 +32,17 @@ var root = new RootCommand("Trains the 2017 notebook's MNIST ensemble (miniNet, 
 using var interrupt = new CancellationTokenSource();
 void OnSignal(PosixSignalContext context)
 {
-    context.Cancel = true; // do not terminate: let the run save what it finished
-    if (!interrupt.IsCancellationRequested) Console.Error.WriteLine($"{context.Signal}: stopping at the next batch and keeping what finished…");
+    if (interrupt.IsCancellationRequested) return; // a second signal terminates at once (default handling)
+    context.Cancel = true; // the first one does not: the run stops at the next batch and saves what it finished
+    Console.Error.WriteLine($"{context.Signal}: stopping at the next batch and keeping what finished (send it again to stop at once)…");
     interrupt.Cancel();
 }
 
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+using var sighup = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+if (Environment.GetEnvironmentVariable("MNIST_DATA") is { Length: > 0 })
+    Console.Error.WriteLine("warning: MNIST_DATA is no longer read; set MNIST_DATA_ROOT to a folder with one subfolder per dataset (e.g. $MNIST_DATA_ROOT/mnist).");
 
 root.SetAction(parse =>
 {

@@ -29,7 +29,7 @@ internal static class TrainRun
         {
             settings.Validate();
         }
-        catch (ArgumentException ex)
+        catch (UsageException ex)
         {
             error.WriteLine($"error: {ex.Message}");
             return ExitCodes.Usage;
@@ -38,12 +38,12 @@ internal static class TrainRun
         RunOutput? output = null;
         try
         {
-            output = RunOutput.Acquire(settings.Output);
-            return Run(settings, output, log, cancellationToken);
+            output = RunOutput.Acquire(settings.Output, error);
+            return Run(settings, output, log, error, cancellationToken);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            error.WriteLine("error: interrupted before training finished a member; nothing was written.");
+            error.WriteLine("error: interrupted before any epoch completed; nothing was written.");
             return ExitCodes.Interrupted;
         }
         catch (Exception ex)
@@ -61,7 +61,7 @@ internal static class TrainRun
     /// <summary>The exit code and the one-line message of a failure.</summary>
     private static (int Code, string Message) Describe(Exception ex) => ex switch
     {
-        ArgumentException => (ExitCodes.Usage, ex.Message),
+        UsageException => (ExitCodes.Usage, ex.Message),
         DatasetNotFoundException notFound => (ExitCodes.BadInput,
             $"{notFound.Dataset.DisplayName} was not found (looked for its four IDX files, plain or .gz, in: {string.Join("; ", notFound.SearchedDirectories)}). "
             + $"Run again with --download to fetch it, or point --data (or {DatasetLocator.EnvironmentVariableName}/<dataset>) at a folder that holds them."),
@@ -74,7 +74,7 @@ internal static class TrainRun
         _ => (ExitCodes.InternalError, $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Mnist.Train; please report it with the command line)."),
     };
 
-    private static int Run(TrainSettings settings, RunOutput output, TextWriter log, CancellationToken cancellationToken)
+    private static int Run(TrainSettings settings, RunOutput output, TextWriter log, TextWriter error, CancellationToken cancellationToken)
     {
         var inv = CultureInfo.InvariantCulture;
         var total = Stopwatch.StartNew();
@@ -102,9 +102,9 @@ internal static class TrainRun
 
         // 3. Pictures of the inputs.
         using (var figure = train.PlotDigitAndNormalized(0, normalizer))
-            figure.SavePng(output.File("01-digit-normalized.png"));
+            figure.SavePng(output.PathOf("01-digit-normalized.png"));
         var augmentation = KnownAugmentations.KerasNotebook2017;
-        SaveAugmentedBatch(train, augmentation, settings, output.File("02-augmented-batch.png"));
+        SaveAugmentedBatch(train, augmentation, settings, output.PathOf("02-augmented-batch.png"));
 
         // 4. The ensemble, trained as the notebook's long_fit.
         var ensembleOptions = new EnsembleOptions
@@ -128,12 +128,13 @@ internal static class TrainRun
         }
         catch (EnsembleTrainingCanceledException canceled)
         {
-            return KeepInterrupted(settings, output, ensemble, canceled.Result, canceled.TrainedMembers, canceled.InterruptedMember, "training", trainingClock.Elapsed.TotalSeconds, total, log);
+            if (canceled.Result.Members.All(m => m.History.Epochs.Count == 0)) throw; // nothing finished: nothing to keep
+            return KeepInterrupted(settings, output, ensemble, canceled.Result, canceled.TrainedMembers, canceled.InterruptedMember, "training", trainingClock.Elapsed.TotalSeconds, total, error);
         }
 
         double trainingSeconds = trainingClock.Elapsed.TotalSeconds;
-        ensemble.Save(output.File("ensemble"));
-        WriteHistory(trained, output.File("history.csv"));
+        ensemble.Save(output.PathOf("ensemble"));
+        WriteHistory(trained, output.PathOf("history.csv"));
 
         // 5. Evaluation: every member and the ensemble (the notebook's last cells).
         try
@@ -151,7 +152,7 @@ internal static class TrainRun
             var files = new List<string> { "01-digit-normalized.png", "02-augmented-batch.png" };
             cancellationToken.ThrowIfCancellationRequested();
             files.AddRange(SavePictures(output.Staging, trained, confusion, predictions, test));
-            WriteMetrics(output.File("metrics.json"), settings, splits, train, evaluation, confusion, trained, trainingSeconds, evaluationSeconds, total.Elapsed.TotalSeconds);
+            WriteMetrics(output.PathOf("metrics.json"), settings, splits, train, evaluation, confusion, trained, trainingSeconds, evaluationSeconds, total.Elapsed.TotalSeconds);
             cancellationToken.ThrowIfCancellationRequested();
             string folder = output.Commit();
 
@@ -162,7 +163,7 @@ internal static class TrainRun
         }
         catch (OperationCanceledException)
         {
-            return KeepInterrupted(settings, output, ensemble: null, trained, Enumerable.Range(1, settings.Members).ToArray(), interruptedMember: null, "evaluation", trainingSeconds, total, log);
+            return KeepInterrupted(settings, output, ensemble: null, trained, Enumerable.Range(1, settings.Members).ToArray(), interruptedMember: null, "evaluation", trainingSeconds, total, error);
         }
     }
 
@@ -171,10 +172,10 @@ internal static class TrainRun
     /// of every completed epoch, metrics.json with <c>"status": "interrupted"</c> — and puts it in place.
     /// </summary>
     private static int KeepInterrupted(TrainSettings settings, RunOutput output, ModelEnsemble? ensemble, EnsembleTrainingResult result, IReadOnlyList<int> trainedMembers,
-                                       int? interruptedMember, string stage, double trainingSeconds, Stopwatch total, TextWriter log)
+                                       int? interruptedMember, string stage, double trainingSeconds, Stopwatch total, TextWriter error)
     {
-        ensemble?.Save(output.File("ensemble"));
-        WriteHistory(result, output.File("history.csv"));
+        ensemble?.Save(output.PathOf("ensemble"));
+        WriteHistory(result, output.PathOf("history.csv"));
         var metrics = new InterruptedMetrics(
             SchemaVersion: 2,
             Status: "interrupted",
@@ -187,9 +188,9 @@ internal static class TrainRun
             CompletedEpochs: result.Members.Select(m => new MemberEpochs(m.MemberNumber, m.History.Epochs.Count, m.Completed)).ToArray(),
             Timings: new TimingMetrics(trainingSeconds, 0, total.Elapsed.TotalSeconds),
             PeakResidentMiB: PeakResidentMiB());
-        File.WriteAllText(output.File("metrics.json"), JsonSerializer.Serialize(metrics, JsonOptions));
+        File.WriteAllText(output.PathOf("metrics.json"), JsonSerializer.Serialize(metrics, JsonOptions));
         string folder = output.CommitInterrupted();
-        log.WriteLine($"Interrupted during {stage}: kept {(trainedMembers.Count == 0 ? "no trained member" : "trained member(s) " + string.Join(", ", trainedMembers))}, "
+        error.WriteLine($"error: interrupted during {stage}: kept {(trainedMembers.Count == 0 ? "no trained member" : "trained member(s) " + string.Join(", ", trainedMembers))}, "
                       + $"the history of every completed epoch and metrics.json (status \"interrupted\") in {folder}.");
         return ExitCodes.Interrupted;
     }

@@ -41,7 +41,7 @@ internal sealed record TrainSettings(
     /// Checks every setting before anything is loaded or written, naming the option and the accepted range.
     /// Threads are bounded by the cores: LibTorch's OpenMP threads collapse when more of them than cores compete.
     /// </summary>
-    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    /// <exception cref="UsageException">A setting is out of range.</exception>
     public void Validate()
     {
         var inv = CultureInfo.InvariantCulture;
@@ -51,25 +51,25 @@ internal sealed record TrainSettings(
         CheckRange("--batch-size", BatchSize, 1, MaximumBatchSize);
         int cores = Environment.ProcessorCount;
         if (Threads < 1 || Threads > cores)
-            throw new ArgumentException($"--threads must be between 1 and {cores} (the cores of this machine; more threads than cores make LibTorch slower, not faster); got {Threads}.");
+            throw new UsageException($"--threads must be between 1 and {cores} (the cores of this machine; more threads than cores make LibTorch slower, not faster); got {Threads}.");
         CheckLearningRate("--lr1", FirstLearningRate);
         CheckLearningRate("--lr2", SecondLearningRate);
         if (Mirror is { } mirror && !(Uri.TryCreate(mirror, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
-            throw new ArgumentException($"--mirror must be an absolute http:// or https:// URL; got '{mirror}'.");
-        if (Mirror is not null && !Download) throw new ArgumentException("--mirror is used only with --download; add --download.");
-        if (string.IsNullOrWhiteSpace(Output)) throw new ArgumentException("--output must name a folder.");
-        if (DataDirectory is { } data && File.Exists(data)) throw new ArgumentException($"--data {data} is a file; it must be the folder that holds the four IDX files.");
+            throw new UsageException($"--mirror must be an absolute http:// or https:// URL; got '{mirror}'.");
+        if (Mirror is not null && !Download) throw new UsageException("--mirror is used only with --download; add --download.");
+        if (string.IsNullOrWhiteSpace(Output)) throw new UsageException("--output must name a folder.");
+        if (DataDirectory is { } data && File.Exists(data)) throw new UsageException($"--data {data} is a file; it must be the folder that holds the four IDX files.");
 
         void CheckRange(string option, int value, int min, int max)
         {
             if (value < min || value > max)
-                throw new ArgumentException(string.Create(inv, $"{option} must be between {min} and {max:N0}; got {value:N0}."));
+                throw new UsageException(string.Create(inv, $"{option} must be between {min} and {max:N0}; got {value:N0}."));
         }
 
         void CheckLearningRate(string option, double value)
         {
             if (!double.IsFinite(value) || value <= 0 || value > MaximumLearningRate)
-                throw new ArgumentException(string.Create(inv, $"{option} must be a finite number in (0, {MaximumLearningRate}]; got {value}."));
+                throw new UsageException(string.Create(inv, $"{option} must be a finite number in (0, {MaximumLearningRate}]; got {value}."));
         }
     }
 }

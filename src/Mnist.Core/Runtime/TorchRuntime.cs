@@ -14,7 +14,7 @@ public static class TorchRuntime
     private static bool _mallocApplied;
 
     /// <summary>Whether the allocator tuning of <see cref="TorchRuntimeOptions.TuneAllocator"/> is in effect in this process.</summary>
-    public static bool MallocTuned => _mallocApplied;
+    public static bool AllocatorTuned => _mallocApplied;
 
     /// <summary>
     /// Applies the process-wide settings the application asks for — allocator tuning, LibTorch's thread count, the

@@ -18,6 +18,7 @@ public sealed class DatasetLocatorTests
         string system = temp.Combine("usr-share-datasets");
         string cache = temp.Combine("cache");
         Directory.CreateDirectory(deep);
+        File.WriteAllText(Path.Combine(repo, "Mnist.sln"), string.Empty); // the root of a clone
         foreach (string dir in new[] { explicitDir, Path.Combine(envRoot, "toy"), Path.Combine(repo, "data", "toy"), Path.Combine(system, "toy"), Path.Combine(cache, "toy") })
         {
             Synthetic.WriteTo(dir, gzip: true);
@@ -45,6 +46,20 @@ public sealed class DatasetLocatorTests
         missing.Found.Should().BeFalse();
         missing.Source.Should().Be(DatasetLocationSource.NotFound);
         missing.SearchedDirectories.Should().Equal(Path.Combine(env, "toy"), Path.Combine(system, "toy"), Path.Combine(cache, "toy"));
+    }
+
+    [Fact]
+    public void A_data_folder_outside_a_clone_of_the_repository_is_ignored()
+    {
+        using var temp = new TempDirectory();
+        Synthetic.WriteTo(temp.Combine("planted", "data", "toy"), gzip: true); // e.g. /tmp/data/<id> above a working folder
+        string deep = temp.Combine("planted", "work", "bin");
+        Directory.CreateDirectory(deep);
+        var locator = new DatasetLocator(_ => null, [deep], temp.Combine("cache"), systemDatasetsRoot: string.Empty);
+        locator.Locate(Descriptor).Found.Should().BeFalse("only the data folder of a clone (beside Mnist.sln) counts");
+
+        File.WriteAllText(temp.Combine("planted", "Mnist.sln"), string.Empty);
+        locator.Locate(Descriptor).Source.Should().Be(DatasetLocationSource.Repository);
     }
 
     [Fact]

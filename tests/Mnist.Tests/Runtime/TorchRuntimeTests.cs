@@ -14,25 +14,29 @@ public sealed class TorchRuntimeTests
     public void The_library_changes_no_process_wide_setting_until_the_application_calls_Configure()
     {
         int threads = TorchRuntime.Threads; // loads LibTorch
-        TorchRuntime.MallocTuned.Should().BeFalse("loading LibTorch and building models leaves glibc's allocator alone");
+        TorchRuntime.AllocatorTuned.Should().BeFalse("loading LibTorch and building models leaves glibc's allocator alone");
         using (var model = Sequential.Input(1, 8, 8).Flatten().Dense(3).Build(new ModelOptions { Seed = 1 }))
-            TorchRuntime.MallocTuned.Should().BeFalse();
+            TorchRuntime.AllocatorTuned.Should().BeFalse();
 
-        var applied = TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true, Threads = 1, GlobalSeed = 77 });
-        applied.Threads.Should().Be(1);
-        TorchRuntime.Threads.Should().Be(1);
-        applied.GlobalSeed.Should().Be(77);
-        bool glibc = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("MALLOC_MMAP_THRESHOLD_") is null;
-        applied.AllocatorTuned.Should().Be(glibc);
-        TorchRuntime.MallocTuned.Should().Be(glibc);
-        using (var first = torch.rand(4))
+        try
         {
+            var applied = TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true, Threads = 1, GlobalSeed = 77 });
+            applied.Threads.Should().Be(1);
+            TorchRuntime.Threads.Should().Be(1);
+            applied.GlobalSeed.Should().Be(77);
+            bool glibc = OperatingSystem.IsLinux() && new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "MALLOC_TOP_PAD_" }.All(v => Environment.GetEnvironmentVariable(v) is null);
+            applied.AllocatorTuned.Should().Be(glibc);
+            TorchRuntime.AllocatorTuned.Should().Be(glibc);
+            using var first = torch.rand(4);
             torch.manual_seed(77);
             using var again = torch.rand(4);
             first.data<float>().ToArray().Should().Equal(again.data<float>().ToArray(), "Configure seeded the global generator with 77");
         }
+        finally
+        {
+            TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads }).Threads.Should().Be(threads);
+        }
 
-        TorchRuntime.Configure(new TorchRuntimeOptions { Threads = threads }).Threads.Should().Be(threads);
         FluentActions.Invoking(() => TorchRuntime.Configure(new TorchRuntimeOptions { Threads = 0 })).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => TorchRuntime.Configure(new TorchRuntimeOptions { Threads = TorchRuntimeOptions.MaximumThreads + 1 })).Should().Throw<ArgumentOutOfRangeException>();
         FluentActions.Invoking(() => TorchRuntime.Threads = 0).Should().Throw<ArgumentOutOfRangeException>();

@@ -45,7 +45,7 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), "no data is loaded first");
     }
 
-    [Fact]
+    [UnixFact]
     public void Sigint_during_the_second_member_keeps_the_first_member_its_history_and_an_interrupted_metrics_file_and_exits_130()
     {
         string output = _temp.Combine("out");
@@ -58,7 +58,7 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
 
         code.Should().Be(130, app.Output);
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "training stops at the next batch");
-        app.Output.Should().Contain($"Interrupted during training: kept trained member(s) 1, the history of every completed epoch and metrics.json (status \"interrupted\") in {output}.");
+        app.Output.Should().Contain($"error: interrupted during training: kept trained member(s) 1, the history of every completed epoch and metrics.json (status \"interrupted\") in {output}.");
         app.Output.Should().NotContain("   at ", "no stack trace");
 
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "metrics.json")));
@@ -72,15 +72,16 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
         Directory.EnumerateFileSystemEntries(_temp.Path, ".out.*").Should().BeEmpty("no staging folder or lock file is left");
     }
 
-    [Fact]
+    [UnixFact]
     public void Sigterm_keeps_a_complete_earlier_run_untouched_and_a_concurrent_run_into_the_same_folder_is_refused()
     {
         string output = _temp.Combine("out");
         Directory.CreateDirectory(output);
         File.WriteAllText(Path.Combine(output, "metrics.json"), "{\"status\":\"completed\",\"marker\":\"earlier run\"}");
+        File.WriteAllText(Path.Combine(output, ".mnist-train-run"), "earlier run");
 
         using var first = Start("--quick", "--members", "1", "--epochs1", "3", "--epochs2", "0", "--augment", "false", "--output", output);
-        first.WaitForOutput("Epoch 1/3", TimeSpan.FromMinutes(3));
+        first.WaitForOutput("Epoch 2/3", TimeSpan.FromMinutes(3)); // the first epoch is complete
 
         var (secondCode, secondText) = Run("--quick", "--output", output);
         secondCode.Should().Be(4, secondText);
@@ -93,10 +94,11 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
 
         File.ReadAllText(Path.Combine(output, "metrics.json")).Should().Contain("earlier run", "a partial run never replaces a complete one");
         string kept = Directory.GetDirectories(_temp.Path, "out-interrupted-*").Should().ContainSingle().Subject;
-        first.Output.Should().Contain($"Interrupted during training: kept no trained member, the history of every completed epoch and metrics.json (status \"interrupted\") in {kept}.");
+        first.Output.Should().Contain($"error: interrupted during training: kept no trained member, the history of every completed epoch and metrics.json (status \"interrupted\") in {kept}.");
         using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(kept, "metrics.json")));
         metrics.RootElement.GetProperty("status").GetString().Should().Be("interrupted");
         metrics.RootElement.GetProperty("trainedMembers").GetArrayLength().Should().Be(0);
+        metrics.RootElement.GetProperty("completedEpochs")[0].GetProperty("epochs").GetInt32().Should().BeGreaterThanOrEqualTo(1);
         Directory.EnumerateFileSystemEntries(_temp.Path, ".out.*").Should().BeEmpty("no staging folder or lock file is left");
     }
 
@@ -131,8 +133,40 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
         var (code, text) = Run("--quick", "--output", output);
 
         code.Should().Be(2, text);
-        text.Should().Contain($"--output {output} exists and is not the output of an earlier Mnist.Train run");
+        text.Should().Contain($"--output {output} exists and is not the output of an earlier Mnist.Train run (it has no .mnist-train-run)");
         File.ReadAllText(Path.Combine(output, "holiday.jpg")).Should().Be("precious");
+    }
+
+    [Fact]
+    public void An_earlier_run_that_also_holds_the_users_files_is_not_replaced()
+    {
+        string output = _temp.Combine("out");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, ".mnist-train-run"), "earlier run");
+        File.WriteAllText(Path.Combine(output, "metrics.json"), "{}");
+        File.WriteAllText(Path.Combine(output, "my-notes.txt"), "mine");
+
+        var (code, text) = Run("--quick", "--output", output);
+
+        code.Should().Be(2, text);
+        text.Should().Contain("also my-notes.txt, which Mnist.Train did not write");
+        File.ReadAllText(Path.Combine(output, "my-notes.txt")).Should().Be("mine");
+    }
+
+    [UnixFact]
+    public void A_signal_before_any_epoch_completes_writes_nothing_and_a_second_signal_is_not_needed()
+    {
+        string output = _temp.Combine("out");
+        using var app = Start("--quick", "--members", "1", "--epochs1", "1", "--epochs2", "0", "--output", output);
+        app.WaitForOutput("Epoch 1/1", TimeSpan.FromMinutes(3));
+        app.Signal("INT");
+        int code = app.WaitForExit(TimeSpan.FromMinutes(1));
+        log.WriteLine(app.Output);
+
+        code.Should().Be(130, app.Output);
+        app.Output.Should().Contain("error: interrupted before any epoch completed; nothing was written.");
+        Directory.Exists(output).Should().BeFalse();
+        Directory.EnumerateFileSystemEntries(_temp.Path).Should().BeEmpty("no staging folder, lock file or interrupted folder is left");
     }
 
     private static string App => Path.Combine(RepoPaths.Root, "samples", "Mnist.Train", "bin", RepoPaths.Configuration, "net10.0", "Mnist.Train.dll");

@@ -10,7 +10,8 @@ namespace Mnist.Data;
 /// <item><description><c>$MNIST_DATA_ROOT/&lt;id&gt;</c>: the <c>MNIST_DATA_ROOT</c> environment variable names a folder
 /// with one subfolder per dataset (<c>$MNIST_DATA_ROOT/mnist</c>, <c>$MNIST_DATA_ROOT/fashion-mnist</c>, …).</description></item>
 /// <item><description>The repository's <c>data/&lt;id&gt;</c>, found by walking up from <see cref="AppContext.BaseDirectory"/>
-/// and from the current directory (so samples and tests in a clone work offline: MNIST and Fashion-MNIST ship there).</description></item>
+/// and from the current directory to the root of a clone (the folder that holds <c>Mnist.sln</c>), so samples and tests in
+/// a clone work offline: MNIST and Fashion-MNIST ship there. A <c>data</c> folder anywhere else on the way is ignored.</description></item>
 /// <item><description>The system's dataset packages: <c>/usr/share/datasets/&lt;id&gt;</c> on Linux (Debian's
 /// <c>dataset-fashion-mnist</c> installs there).</description></item>
 /// <item><description>The per-user cache: <c>&lt;LocalApplicationData&gt;/mnist-dotnet/&lt;id&gt;</c>
@@ -22,7 +23,10 @@ namespace Mnist.Data;
 public sealed class DatasetLocator
 {
     /// <summary>The environment variable consulted second: <c>MNIST_DATA_ROOT</c>, a folder with one subfolder per dataset id.</summary>
-    public const string EnvironmentVariableName = "MNIST_DATA_ROOT";
+    public static readonly string EnvironmentVariableName = "MNIST_DATA_ROOT";
+
+    /// <summary>The file that marks the root of a clone of this repository, whose <c>data/&lt;id&gt;</c> is searched third.</summary>
+    public const string RepositoryMarkerFileName = "Mnist.sln";
 
     /// <summary>Where Linux distributions install dataset packages (Debian: <c>/usr/share/datasets/&lt;name&gt;</c>).</summary>
     public const string LinuxSystemDatasetsRoot = "/usr/share/datasets";
@@ -107,8 +111,9 @@ public sealed class DatasetLocator
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
+                // Only a clone of this repository counts (its root holds Mnist.sln), not any data/<id> folder on the way up.
                 string candidate = Path.Combine(dir.FullName, "data", dataset.Id);
-                if (!Directory.Exists(candidate)) continue;
+                if (!Directory.Exists(candidate) || !File.Exists(Path.Combine(dir.FullName, RepositoryMarkerFileName))) continue;
                 if (Try(candidate, DatasetLocationSource.Repository) is { } found) return found;
             }
         }
