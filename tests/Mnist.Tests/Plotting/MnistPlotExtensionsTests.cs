@@ -53,7 +53,7 @@ public sealed class MnistPlotExtensionsTests
         using (var byHand = MnistCharts.TrainingCurves([("net", history)]))
             single.ToPngBytes().Should().Equal(byHand.ToPngBytes());
 
-        var (set, _) = MnistPlotsTests.SyntheticPredictions(TestDigits.Test100);
+        var (set, _) = MnistChartsTests.SyntheticPredictions(TestDigits.Test100);
         var matrix = set.ToConfusionMatrix();
         using (var plotted = matrix.Plot())
         using (var byHand = MnistCharts.ConfusionMatrix(matrix))

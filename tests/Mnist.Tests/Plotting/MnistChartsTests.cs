@@ -6,7 +6,7 @@ using SkiaSharp;
 
 namespace Mnist.Tests.Plotting;
 
-public class MnistPlotsTests
+public class MnistChartsTests
 {
     private const float MnistMean = 33.32f;
     private const float MnistStd = 78.57f;
