@@ -18,9 +18,7 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = Active.training;
-        Active.eval();
-        _compute?.PullParameters();
+        bool wasTraining = EnterEvaluation();
         try
         {
             using var _ = no_grad();
@@ -46,7 +44,7 @@ public sealed partial class SequentialModel
         }
         finally
         {
-            Active.train(wasTraining);
+            if (wasTraining) Active.train();
         }
     }
 
@@ -66,9 +64,7 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(images);
-        bool wasTraining = Active.training;
-        Active.eval();
-        _compute?.PullParameters();
+        bool wasTraining = EnterEvaluation();
         try
         {
             using var _ = no_grad();
@@ -78,7 +74,7 @@ public sealed partial class SequentialModel
         }
         finally
         {
-            Active.train(wasTraining);
+            if (wasTraining) Active.train();
         }
     }
 
@@ -146,11 +142,26 @@ public sealed partial class SequentialModel
         return result;
     }
 
+    /// <summary>
+    /// Puts the network in evaluation mode (a walk over its modules only when it is in training mode) and brings a
+    /// bfloat16 compute copy up to date; returns whether it was training, for the caller to restore.
+    /// </summary>
+    private bool EnterEvaluation()
+    {
+        bool wasTraining = Active.training;
+        if (wasTraining) Active.eval();
+        _compute?.PullParameters();
+        return wasTraining;
+    }
+
     private Tensor ForwardChecked(Tensor images)
     {
-        var expected = InputShape.WithBatch(images.shape.Length > 0 ? images.shape[0] : 0);
-        if (images.dim() != expected.Length || !images.shape.Skip(1).SequenceEqual(expected.Skip(1)))
-            throw new ArgumentException($"Images of shape ({string.Join(", ", images.shape)}) do not fit the model's input {InputShape}.", nameof(images));
+        var shape = images.shape; // one native call; the checks below reuse it
+        var expected = _inputShapeWithBatch;
+        bool fits = shape.Length == expected.Length;
+        for (int i = 1; fits && i < shape.Length; i++) fits = shape[i] == expected[i];
+        if (!fits)
+            throw new ArgumentException($"Images of shape ({string.Join(", ", shape)}) do not fit the model's input {InputShape}.", nameof(images));
         if (images.dtype != ScalarType.Float32)
             throw new ArgumentException($"Images must be float32 (got {images.dtype}); convert with .to(torch.float32).", nameof(images));
         var x = images.device_type == Device.type ? images : images.to(Device);

@@ -102,6 +102,8 @@ public sealed partial class SequentialModel
         }
         finally
         {
+            // A model rests in evaluation mode between calls, so prediction need not switch modes (and back) per call.
+            Active.eval();
             foreach (var callback in callbackList) callback.OnTrainEnd(context);
         }
 

@@ -17,17 +17,22 @@ public sealed partial class SequentialModel : IDisposable
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly Activation _strippedActivation;
     private readonly ComputeCopy? _compute;
+    private readonly long[] _inputShapeWithBatch;
     private bool _disposed;
 
     internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation, ComputeCopy? compute = null)
     {
         _compute = compute;
         InputShape = inputShape;
+        _inputShapeWithBatch = inputShape.WithBatch(0);
         Layers = layers;
         _network = network;
         Device = device;
         Options = options;
         _strippedActivation = strippedActivation;
+        // A model rests in evaluation mode; Fit switches to training mode for its epochs and back.
+        network.eval();
+        compute?.Network.eval();
     }
 
     /// <summary>Per-sample input shape, e.g. (None, 1, 28, 28).</summary>

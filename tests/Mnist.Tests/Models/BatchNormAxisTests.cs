@@ -14,7 +14,8 @@ public sealed class BatchNormAxisTests
     {
         using var model = Sequential.Input(3, 5, 7).BatchNorm(axis: kerasAxis, epsilon: 1e-3).Build();
         using var x = torch.randn(4, 3, 5, 7, generator: new Generator(11)).mul(3).add(2);
-        using var y = model.Network.forward(x); // a new model is in training mode: batch statistics, γ = 1, β = 0
+        model.Network.train(); // a model rests in evaluation mode; training mode uses the batch statistics
+        using var y = model.Network.forward(x); // batch statistics, γ = 1, β = 0
 
         // Second implementation: per feature along tensorAxis, mean and biased variance over all other axes.
         var reduce = Enumerable.Range(0, 4).Where(a => a != tensorAxis).Select(a => (long)a).ToArray();
@@ -29,6 +30,7 @@ public sealed class BatchNormAxisTests
     {
         using var model = Sequential.Input(new TensorShape(2)).BatchNorm(momentum: 0.9).Build();
         using var x = torch.tensor(new float[] { 1, 10, 3, 20 }, [2, 2]);
+        model.Network.train(); // moving statistics update in training mode only
         model.Network.forward(x).Dispose();
         var runningMean = model.Network.named_buffers().Single(b => b.name.EndsWith("running_mean", StringComparison.Ordinal)).buffer;
         // Keras: moving = 0.9 · moving + 0.1 · batch mean, starting from 0 → 0.1 · (2, 15).
