@@ -21,6 +21,9 @@ public sealed partial class ModelEnsemble
     /// <summary>The manifest version this library writes and reads.</summary>
     public const int ManifestVersion = 1;
 
+    /// <summary>Limits for reading back a model file this process has just written (trusted).</summary>
+    private static readonly ModelLoadLimits OwnFileLimits = new() { MaxArchitectureBytes = Array.MaxLength, MaxJsonDepth = 1000 };
+
     /// <summary>Entry of Core's whole-model file that holds the architecture.</summary>
     private const string ModelArchitectureEntry = "model.json";
 
@@ -36,12 +39,16 @@ public sealed partial class ModelEnsemble
     /// output shape, member 1's architecture with the normaliser's statistics, and per member its file, SHA-256,
     /// architecture hash, seed, weight and training state) and one Core whole-model file per member
     /// (<c>member-1.mnistmodel</c>, …). Everything is written into a hidden sibling folder first and then swapped in, so a
-    /// failure midway leaves an existing ensemble folder intact.
+    /// failure midway leaves an existing ensemble folder intact. Saves into one folder are serialised by a lock file beside
+    /// it (<c>.{name}.lock</c>, deleted afterwards), and a successful save deletes the hidden <c>.{name}.saving-…</c> and
+    /// <c>.{name}.old-…</c> folders that crashed saves of the same folder left behind (only folders with exactly those
+    /// names; a failed save leaves them alone, since an <c>.old-</c> folder may hold the only copy of the previous ensemble).
     /// </summary>
     /// <param name="folder">The destination folder; an existing ensemble folder there is replaced.</param>
     /// <exception cref="InvalidOperationException">The ensemble has no members.</exception>
     /// <exception cref="NotSupportedException">A member has Lambda or custom-module layers (they cannot be stored in a model file).</exception>
     /// <exception cref="EnsembleFileException">The folder exists, is not empty and is not an ensemble folder (nothing is replaced).</exception>
+    /// <exception cref="IOException">Another save into the same folder is in progress, or the folder cannot be written.</exception>
     public void Save(string folder)
     {
         ThrowIfDisposed();
@@ -62,14 +69,25 @@ public sealed partial class ModelEnsemble
     /// <param name="folder">The ensemble folder.</param>
     /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
     /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
-    /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt or inconsistent; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
-    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null)
+    /// <param name="limits">
+    /// Resource limits (default <c>new ModelLoadLimits()</c>). Every member is loaded by <see cref="SequentialModel.Load"/>
+    /// with them (bounded entries, shape checks before building, NaN checks), and the members together store at most
+    /// <see cref="ModelLoadLimits.MaxParameters"/> values. <c>ensemble.json</c> may hold at most four times
+    /// <see cref="ModelLoadLimits.MaxArchitectureBytes"/> (it repeats member 1's architecture and lists the members) and
+    /// nest at most <see cref="ModelLoadLimits.MaxJsonDepth"/> levels.
+    /// </param>
+    /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt, inconsistent or beyond a limit; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        limits = limits?.Clone() ?? new ModelLoadLimits();
+        limits.Validate();
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full)) throw new EnsembleFileException(full, "the folder does not exist.");
-        var manifest = ReadManifest(full);
-        CheckMemberFiles(full, manifest);
+        var manifest = ReadManifest(full, limits);
+        CheckMemberFiles(full, manifest, limits);
+        long usedValues = 0;
 
         var ensemble = new ModelEnsemble(manifest.Seed, manifest.Combination);
         try
@@ -85,14 +103,19 @@ public sealed partial class ModelEnsemble
                     Precision = options?.Precision ?? ComputePrecision.Float32,
                 };
                 SequentialModel model;
+                var memberLimits = limits.Clone();
+                memberLimits.MaxParameters = Math.Max(1, limits.MaxParameters - usedValues);
                 try
                 {
-                    model = SequentialModel.Load(path, modelOptions);
+                    model = SequentialModel.Load(path, modelOptions, memberLimits);
                 }
                 catch (ModelFileException ex)
                 {
-                    throw new EnsembleFileException(full, $"{entry.File} cannot be loaded: {ex.Message}", ex);
+                    string shared = usedValues > 0 ? $" (the members share ModelLoadLimits.MaxParameters = {limits.MaxParameters:N0}; the members before it store {usedValues:N0} values)" : string.Empty;
+                    throw new EnsembleFileException(full, $"{entry.File} cannot be loaded: {ex.Message}{shared}", ex);
                 }
+
+                usedValues += model.Network.state_dict().Values.Sum(t => t.numel());
 
                 try
                 {
@@ -132,7 +155,7 @@ public sealed partial class ModelEnsemble
             string file = MemberFileName(member.Number);
             string path = Path.Combine(folder, file);
             member.Model.Save(path);
-            var architecture = ReadArchitecture(path);
+            var architecture = ReadArchitecture(path, OwnFileLimits);
             string architectureHash = ArchitectureHash(architecture);
             hashes.Add(architectureHash);
             firstArchitectureHash ??= architectureHash;
@@ -174,7 +197,7 @@ public sealed partial class ModelEnsemble
 
     private static JsonArray ShapeJson(TensorShape shape) => new(shape.Dimensions.Select(d => (JsonNode?)d).ToArray());
 
-    private static void CheckMemberFiles(string folder, EnsembleManifest manifest)
+    private static void CheckMemberFiles(string folder, EnsembleManifest manifest, ModelLoadLimits limits)
     {
         var problems = new List<string>();
         foreach (var entry in manifest.Members)
@@ -196,9 +219,9 @@ public sealed partial class ModelEnsemble
             string architectureHash;
             try
             {
-                architectureHash = ArchitectureHash(ReadArchitecture(path));
+                architectureHash = ArchitectureHash(ReadArchitecture(path, limits));
             }
-            catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException)
+            catch (Exception ex) when (ex is InvalidDataException or JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 problems.Add($"{entry.File} (member {entry.Number}) is not a readable model file: {ex.Message}");
                 continue;
@@ -213,38 +236,86 @@ public sealed partial class ModelEnsemble
         if (problems.Count > 0) throw new EnsembleFileException(folder, problems);
     }
 
-    private static EnsembleManifest ReadManifest(string folder)
+    private static EnsembleManifest ReadManifest(string folder, ModelLoadLimits limits)
     {
         string path = Path.Combine(folder, ManifestFileName);
         if (!File.Exists(path)) throw new EnsembleFileException(folder, $"{ManifestFileName} is missing: not an ensemble folder written by ModelEnsemble.Save.");
+        long maxBytes = 4L * limits.MaxArchitectureBytes;
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+            byte[] bytes;
+            using (var stream = File.OpenRead(path))
+            {
+                if (stream.Length > maxBytes)
+                    throw new EnsembleFileException(folder, $"{ManifestFileName} holds {stream.Length:N0} bytes, more than the limit of {maxBytes:N0} (four times ModelLoadLimits.MaxArchitectureBytes).");
+                bytes = ReadBounded(stream, maxBytes) ?? throw new EnsembleFileException(folder, $"{ManifestFileName} grew beyond the limit of {maxBytes:N0} bytes while being read.");
+            }
+
+            var json = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth }) as JsonObject
                        ?? throw new EnsembleFileException(folder, $"{ManifestFileName} is not a JSON object.");
             return EnsembleManifest.Parse(json, folder);
         }
         catch (JsonException ex)
         {
-            throw new EnsembleFileException(folder, $"{ManifestFileName} is not valid JSON: {ex.Message}", ex);
+            throw new EnsembleFileException(folder, $"{ManifestFileName} is not valid JSON (or nests deeper than {limits.MaxJsonDepth} levels, ModelLoadLimits.MaxJsonDepth): {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException)
         {
             throw new EnsembleFileException(folder, $"{ManifestFileName} has a value of the wrong type: {ex.Message}", ex);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EnsembleFileException(folder, $"{ManifestFileName} cannot be read: {ex.Message}", ex);
+        }
     }
 
-    /// <summary>The input shape and layers stored in a Core whole-model file.</summary>
-    private static JsonObject ReadArchitecture(string modelFile)
+    /// <summary>All bytes of <paramref name="stream"/>, or <see langword="null"/> when it holds more than <paramref name="limit"/>.</summary>
+    private static byte[]? ReadBounded(Stream stream, long limit)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, limit - buffer.Length + 1))) > 0)
+        {
+            buffer.Write(chunk, 0, n);
+            if (buffer.Length > limit) return null;
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The input shape and layers stored in a Core whole-model file, read within the limits of
+    /// <see cref="ModelLoadLimits"/> (whatever size the entry declares). <see cref="SequentialModel.Load"/> checks the
+    /// entry's CRC and everything else when the member is loaded.
+    /// </summary>
+    private static JsonObject ReadArchitecture(string modelFile, ModelLoadLimits limits)
     {
         using var zip = ZipFile.OpenRead(modelFile);
         var entry = zip.GetEntry(ModelArchitectureEntry) ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' is missing.");
-        using var stream = entry.Open();
-        var json = JsonNode.Parse(stream) as JsonObject ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' is not a JSON object.");
-        return new JsonObject
+        if (entry.Length > limits.MaxArchitectureBytes)
+            throw new InvalidDataException($"'{ModelArchitectureEntry}' declares {entry.Length:N0} bytes, more than the limit of {limits.MaxArchitectureBytes:N0} (ModelLoadLimits.MaxArchitectureBytes).");
+        byte[] bytes;
+        using (var stream = entry.Open())
         {
-            ["inputShape"] = json["inputShape"]?.DeepClone(),
-            ["layers"] = json["layers"]?.DeepClone(),
-        };
+            bytes = ReadBounded(stream, limits.MaxArchitectureBytes)
+                    ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' inflates to more than the limit of {limits.MaxArchitectureBytes:N0} bytes (ModelLoadLimits.MaxArchitectureBytes).");
+        }
+
+        var json = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth }) as JsonObject
+                   ?? throw new InvalidDataException($"'{ModelArchitectureEntry}' is not a JSON object.");
+        try
+        {
+            return new JsonObject
+            {
+                ["inputShape"] = json["inputShape"]?.DeepClone(),
+                ["layers"] = json["layers"]?.DeepClone(),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidDataException($"'{ModelArchitectureEntry}' cannot be read: {ex.Message}", ex);
+        }
     }
 
     /// <summary>SHA-256 (lower-case hex) of the compact JSON of an architecture: equal for equal layers and statistics.</summary>

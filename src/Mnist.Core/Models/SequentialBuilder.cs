@@ -71,7 +71,14 @@ public sealed class SequentialBuilder
     /// Infers the output shape of every layer and assigns names, without creating any tensor for built-in layers.
     /// </summary>
     /// <exception cref="ModelBuildException">The first layer that cannot take its input, with its position, name and the shapes.</exception>
-    public IReadOnlyList<(string Name, Layer Layer, TensorShape Input, TensorShape Output)> ResolveShapes()
+    public IReadOnlyList<(string Name, Layer Layer, TensorShape Input, TensorShape Output)> ResolveShapes() => ResolveShapes(null);
+
+    /// <summary>
+    /// <see cref="ResolveShapes()"/>, calling <paramref name="onOutput"/> with each layer's position, name, description and
+    /// output shape before the next layer is resolved (whole-model loading refuses oversized shapes there, before a later
+    /// layer can overflow on them).
+    /// </summary>
+    internal IReadOnlyList<(string Name, Layer Layer, TensorShape Input, TensorShape Output)> ResolveShapes(Action<int, string, Layer, TensorShape>? onOutput)
     {
         if (_layers.Count == 0) throw new ModelBuildException("The model has no layers; add at least one (e.g. Flatten() and Dense(10)).");
         var names = AssignNames();
@@ -85,11 +92,12 @@ public sealed class SequentialBuilder
             {
                 output = layer.ComputeOutputShape(shape);
             }
-            catch (ModelBuildException ex)
+            catch (Exception ex) when (ex is ModelBuildException or ArgumentException or OverflowException)
             {
                 throw new ModelBuildException($"Layer {i + 1} '{names[i]}' ({layer.TypeName}) cannot take input {shape}: {ex.Message}", ex);
             }
 
+            onOutput?.Invoke(i, names[i], layer, output);
             result.Add((names[i], layer, shape, output));
             shape = output;
         }
@@ -110,11 +118,10 @@ public sealed class SequentialBuilder
         options.Validate();
         var device = TorchRuntime.GetDevice(options.Device, options.DeviceIndex);
 
-        var resolved = ResolveShapes();
+        var plan = Plan();
+        var resolved = plan.Layers.Select(l => (l.Name, l.Layer, l.Input, l.Output)).ToList();
         var last = resolved[^1];
-        bool stripSoftmax = last.Layer.TrailingActivation is Activation.Softmax or Activation.LogSoftmax;
-        if (stripSoftmax && last.Output.Rank != 1)
-            throw new ModelBuildException($"The final softmax of layer '{last.Name}' needs a 1-D output but gets {last.Output}.");
+        bool stripSoftmax = plan.StripsSoftmax;
 
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
         var infos = new List<LayerInfo>(resolved.Count);
@@ -178,6 +185,49 @@ public sealed class SequentialBuilder
         var model = new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
         if (Optimizer is { } optimizer) model.Compile(optimizer.Copy());
         return model;
+    }
+
+    /// <summary>
+    /// Resolves every shape and describes, from the configuration alone (no tensor is created), the tensors each layer
+    /// stores and the values per sample it holds, with checked arithmetic. Whole-model loading checks its limits and the
+    /// stored weight shapes against this plan before <see cref="Build"/> allocates anything.
+    /// </summary>
+    /// <param name="onOutput">Called with each layer's output shape as it is resolved (see <see cref="ResolveShapes(Action{int, string, Layer, TensorShape})"/>).</param>
+    /// <exception cref="ModelBuildException">A layer cannot take its input, or a count overflows.</exception>
+    internal ModelPlan Plan(Action<int, string, Layer, TensorShape>? onOutput = null)
+    {
+        var resolved = ResolveShapes(onOutput);
+        var last = resolved[^1];
+        bool stripSoftmax = last.Layer.TrailingActivation is Activation.Softmax or Activation.LogSoftmax;
+        if (stripSoftmax && last.Output.Rank != 1)
+            throw new ModelBuildException($"The final softmax of layer '{last.Name}' needs a 1-D output but gets {last.Output}.");
+
+        var layers = new List<PlannedLayer>(resolved.Count);
+        long totalState = 0;
+        long peak = InputShape.ElementCount;
+        bool known = true;
+        for (int i = 0; i < resolved.Count; i++)
+        {
+            var (name, layer, input, output) = resolved[i];
+            bool includeTrailing = !(i == resolved.Count - 1 && stripSoftmax);
+            try
+            {
+                var state = layer.ExpectedState(input, includeTrailing);
+                long stateElements = 0;
+                if (state is null) known = false;
+                else foreach (var tensor in state) stateElements = checked(stateElements + tensor.ElementCount);
+                long working = layer.WorkingElements(input, output);
+                totalState = checked(totalState + stateElements);
+                peak = Math.Max(peak, Math.Max(output.ElementCount, working));
+                layers.Add(new PlannedLayer(name, layer, input, output, state, stateElements, Math.Max(output.ElementCount, working)));
+            }
+            catch (Exception ex) when (ex is OverflowException or ModelBuildException)
+            {
+                throw new ModelBuildException($"Layer {i + 1} '{name}' ({layer.TypeName}) on input {input}: its parameter or value count overflows a 64-bit integer ({ex.Message}).", ex);
+            }
+        }
+
+        return new ModelPlan(layers, stripSoftmax, known, totalState, peak);
     }
 
     private static (long Trainable, long NonTrainable) CountParameters(nn.Module module)

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mnist.Models.Persistence;
@@ -34,9 +35,13 @@ public sealed partial class SequentialModel
 
     /// <summary>
     /// Loads weights written by <see cref="SaveWeights"/> (Keras <c>load_weights</c>). The file is checked against this
-    /// architecture first; nothing is changed when it does not match.
+    /// architecture first, and every value for NaN and infinities (moving variances also for negative values); nothing
+    /// is changed when a check fails.
     /// </summary>
-    /// <exception cref="ModelFileException">The file is corrupt or truncated, or names the first tensor that is missing, unexpected, or has another shape (both shapes given).</exception>
+    /// <exception cref="ModelFileException">
+    /// The file is corrupt or truncated, names the first tensor that is missing, unexpected, or has another shape (both
+    /// shapes given), or holds a NaN or infinite value (the tensor and element are named).
+    /// </exception>
     public void LoadWeights(string path)
     {
         ThrowIfDisposed();
@@ -48,17 +53,18 @@ public sealed partial class SequentialModel
 
     private void LoadWeights(Stream stream, string path)
     {
-        IReadOnlyList<WeightEntry> entries;
+        WeightsIndex index;
         try
         {
-            entries = TorchSharpWeightsFile.ReadEntries(stream);
+            index = TorchSharpWeightsFile.ReadIndex(stream, scanValues: true);
         }
         catch (InvalidDataException ex)
         {
             throw new ModelFileException(path, "not a valid TorchSharp weights file: " + ex.Message, ex);
         }
 
-        CheckCompatible(entries, path);
+        CheckCompatible(index.Entries, path, string.Empty, CurrentState());
+        RefusePoisoned(index, path, string.Empty);
         stream.Position = 0;
         try
         {
@@ -71,29 +77,59 @@ public sealed partial class SequentialModel
         }
     }
 
-    private void CheckCompatible(IReadOnlyList<WeightEntry> entries, string path)
+    /// <summary>Name, shape and type of every tensor of the built network.</summary>
+    private List<(string Name, long[] Shape, ScalarType DataType)> CurrentState() =>
+        _network.state_dict().Select(kv => (kv.Key, kv.Value.shape, kv.Value.dtype)).ToList();
+
+    /// <summary>
+    /// Checks the tensors listed in a weights file against the expected ones (names, shapes, types), naming the first
+    /// difference; <paramref name="prefix"/> names the zip entry in whole-model files.
+    /// </summary>
+    private static void CheckCompatible(IReadOnlyList<WeightEntry> entries, string path, string prefix, IReadOnlyList<(string Name, long[] Shape, ScalarType DataType)> expected)
     {
         var inFile = new Dictionary<string, WeightEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (!inFile.TryAdd(entry.Name, entry)) throw new ModelFileException(path, $"tensor '{entry.Name}' appears twice.");
+            if (!inFile.TryAdd(entry.Name, entry)) throw new ModelFileException(path, $"{prefix}tensor '{entry.Name}' appears twice.");
         }
 
-        var expected = _network.state_dict();
-        foreach (var (name, tensor) in expected)
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, shape, type) in expected)
         {
-            string modelShape = "(" + string.Join(", ", tensor.shape) + ")";
+            names.Add(name);
+            string modelShape = "(" + string.Join(", ", shape) + ")";
             if (!inFile.TryGetValue(name, out var entry))
-                throw new ModelFileException(path, $"the file lacks tensor '{name}' {modelShape} that this model needs: it was saved from another architecture.");
-            if (!entry.Shape.SequenceEqual(tensor.shape))
-                throw new ModelFileException(path, $"tensor '{name}' has shape {entry.ShapeText} in the file but {modelShape} in this model: the weights belong to another architecture.");
-            if (entry.DataType != tensor.dtype)
-                throw new ModelFileException(path, $"tensor '{name}' is {entry.DataType} in the file but {tensor.dtype} in this model.");
+                throw new ModelFileException(path, $"{prefix}the file lacks tensor '{name}' {modelShape} that this model needs: it was saved from another architecture.");
+            if (!entry.Shape.SequenceEqual(shape))
+                throw new ModelFileException(path, $"{prefix}tensor '{name}' has shape {entry.ShapeText} in the file but {modelShape} in this model: the weights belong to another architecture.");
+            if (entry.DataType != type)
+                throw new ModelFileException(path, $"{prefix}tensor '{name}' is {entry.DataType} in the file but {type} in this model.");
         }
 
-        var unexpected = entries.FirstOrDefault(e => !expected.ContainsKey(e.Name));
+        var unexpected = entries.FirstOrDefault(e => !names.Contains(e.Name));
         if (unexpected is not null)
-            throw new ModelFileException(path, $"the file has tensor '{unexpected.Name}' {unexpected.ShapeText} that this model does not: it was saved from another architecture.");
+            throw new ModelFileException(path, $"{prefix}the file has tensor '{unexpected.Name}' {unexpected.ShapeText} that this model does not: it was saved from another architecture.");
+    }
+
+    private static void RefusePoisoned(WeightsIndex index, string path, string prefix)
+    {
+        if (index.FirstBadValue is { } bad)
+            throw new ModelFileException(path, $"{prefix}{bad.Describe()}: the weights are poisoned or corrupt, so the model is not loaded.");
+    }
+
+    /// <summary>The first floating-point tensor of the network that holds NaN or an infinity (or a negative moving variance), or <see langword="null"/>.</summary>
+    private string? FirstNonFiniteTensor()
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        foreach (var (name, tensor) in _network.state_dict())
+        {
+            if (!tensor.is_floating_point()) continue;
+            if (!isfinite(tensor).all().item<bool>()) return name;
+            if (name.EndsWith("running_var", StringComparison.Ordinal) && tensor.lt(0).any().item<bool>()) return name;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -131,48 +167,104 @@ public sealed partial class SequentialModel
         });
     }
 
-    /// <summary>Loads a whole-model file written by <see cref="Save"/>.</summary>
+    /// <summary>
+    /// Room for the headers of a weights file whose tensor names differ from the architecture's, so that such a file is
+    /// still reported by tensor name rather than by size.
+    /// </summary>
+    private const long WeightsHeaderSlack = 64 * 1024;
+
+    /// <summary>
+    /// Loads a whole-model file written by <see cref="Save"/>. Nothing in the file is trusted: <c>model.json</c> is read
+    /// within <see cref="ModelLoadLimits.MaxArchitectureBytes"/> and <see cref="ModelLoadLimits.MaxJsonDepth"/>; the
+    /// stored layers are checked against <see cref="ModelLoadLimits.MaxLayers"/>,
+    /// <see cref="ModelLoadLimits.MaxParameters"/> and <see cref="ModelLoadLimits.MaxActivationElements"/> with checked
+    /// arithmetic; <c>weights.bin</c> is inflated to at most the size the architecture implies, its CRC-32 and declared
+    /// size are verified, its tensor shapes are compared with the architecture's and every value is checked for NaN and
+    /// infinities (moving variances also for negative values) — all before the network is built.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <param name="options">Device and seed for the loaded model (default CPU, unseeded).</param>
-    /// <exception cref="ModelFileException">The file is not a model file, has another format version, or is corrupt; the message says what.</exception>
-    public static SequentialModel Load(string path, ModelOptions? options = null)
+    /// <param name="limits">Resource limits (default <c>new ModelLoadLimits()</c>); raise them to load a larger model you trust.</param>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    /// <exception cref="ModelFileException">
+    /// The file is not a model file, has another format version, is corrupt, exceeds a limit (the message names the entry
+    /// and the limit) or holds NaN or infinite weights (the message names the tensor).
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    public static SequentialModel Load(string path, ModelOptions? options = null, ModelLoadLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        limits = limits?.Clone() ?? new ModelLoadLimits();
+        limits.Validate();
         if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
         try
         {
             using var zip = ZipFile.OpenRead(path);
+            foreach (var name in (string[])[ArchitectureEntry, WeightsEntry])
+            {
+                if (zip.Entries.Count(e => e.FullName == name) > 1)
+                    throw new ModelFileException(path, $"the archive holds more than one '{name}' entry: it was not written by SequentialModel.Save, and different readers would see different models.");
+            }
+
             var archEntry = zip.GetEntry(ArchitectureEntry) ?? throw new ModelFileException(path, $"'{ArchitectureEntry}' is missing: not a model file written by SequentialModel.Save.");
             var weightsEntry = zip.GetEntry(WeightsEntry) ?? throw new ModelFileException(path, $"'{WeightsEntry}' is missing.");
-            JsonObject architecture;
-            using (var s = archEntry.Open())
+            var architecture = ReadArchitecture(archEntry, path, limits);
+            var (builder, epochsTrained) = ParseArchitecture(architecture, path, limits);
+
+            // Everything below up to Build works on the layer list and the weights' index: no tensor exists yet.
+            if (builder.InputShape.ElementCount > limits.MaxActivationElements) throw ActivationLimit(path, $"the input {builder.InputShape} has {builder.InputShape.ElementCount:N0}", limits);
+            var plan = builder.Plan((_, name, layer, output) =>
             {
-                architecture = JsonNode.Parse(s) as JsonObject ?? throw new ModelFileException(path, "model.json is not a JSON object.");
+                if (output.ElementCount > limits.MaxActivationElements)
+                    throw ActivationLimit(path, $"layer '{name}' ({layer.TypeName}) outputs {output} = {output.ElementCount:N0}", limits);
+            });
+            CheckLimits(plan, path, limits);
+            var expected = plan.ExpectedState().Select(t => (t.Name, t.Shape, t.DataType)).ToList();
+            long weightsLimit = checked(TorchSharpWeightsFile.ExactSize(expected.Select(t => (t.Name, t.DataType, t.Shape))) + WeightsHeaderSlack);
+            WeightsIndex index;
+            using (var weights = OpenWeights(weightsEntry, weightsLimit, path))
+            {
+                index = ReadWeightsIndex(weights, path);
             }
 
-            if (architecture["format"]?.GetValue<string>() != ModelFileFormat)
-                throw new ModelFileException(path, $"model.json has format '{architecture["format"]}', expected '{ModelFileFormat}'.");
-            int version = architecture["formatVersion"]?.GetValue<int>() ?? -1;
-            if (version != ModelFileVersion)
-                throw new ModelFileException(path, $"format version {version} is not supported (this library reads version {ModelFileVersion}).");
-            var input = (architecture["inputShape"] as JsonArray)?.Select(n => n?.GetValue<int>() ?? throw new ModelFileException(path, "inputShape holds null.")).ToArray()
-                        ?? throw new ModelFileException(path, "model.json lacks inputShape.");
-            int epochsTrained = architecture["epochsTrained"]?.GetValue<int>() ?? 0;
-            if (epochsTrained < 0) throw new ModelFileException(path, $"epochsTrained is negative ({epochsTrained}).");
-            var layers = architecture["layers"] as JsonArray ?? throw new ModelFileException(path, "model.json lacks layers.");
-            var builder = new SequentialBuilder(new TensorShape(input));
-            foreach (var layer in layers)
-            {
-                builder.Add(LayerSerializer.FromJson(layer as JsonObject ?? throw new ModelFileException(path, "a layer entry is not an object."), path));
-            }
+            string prefix = WeightsEntry + ": ";
+            CheckCompatible(index.Entries, path, prefix, expected);
+            RefusePoisoned(index, path, prefix);
 
-            var model = builder.Build(options);
+            SequentialModel model;
             try
             {
-                using var weights = new MemoryStream();
-                using (var s = weightsEntry.Open()) s.CopyTo(weights);
-                weights.Position = 0;
-                model.LoadWeights(weights, path + "!" + WeightsEntry);
+                model = builder.Build(options);
+            }
+            catch (ExternalException ex)
+            {
+                throw new ModelFileException(path, "LibTorch could not create the stored network (out of memory?): " + ex.Message, ex);
+            }
+
+            try
+            {
+                // The plan and the built modules must agree; a difference would be a bug, but it must not load garbage.
+                CheckCompatible(index.Entries, path, prefix, model.CurrentState());
+                using (var weights = OpenWeights(weightsEntry, weightsLimit, path))
+                {
+                    try
+                    {
+                        using (var reader = new BinaryReader(weights, System.Text.Encoding.UTF8, leaveOpen: true))
+                        {
+                            model._network.load(reader, strict: true);
+                        }
+
+                        weights.VerifyToEnd();
+                    }
+                    catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or NotImplementedException)
+                    {
+                        throw new ModelFileException(path, $"{prefix}TorchSharp could not load the weights: {ex.Message}", ex);
+                    }
+                }
+
+                if (model.FirstNonFiniteTensor() is { } poisoned)
+                    throw new ModelFileException(path, $"{prefix}tensor '{poisoned}' holds NaN, an infinity or a negative variance after loading: the weights are poisoned or corrupt, so the model is not loaded.");
+                if (model._compute is not null) model._compute.Stale = true;
                 model.EpochsTrained = epochsTrained;
                 return model;
             }
@@ -194,9 +286,132 @@ public sealed partial class SequentialModel
         {
             throw new ModelFileException(path, "the stored architecture cannot be built: " + ex.Message, ex);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException or OverflowException or NotSupportedException)
         {
             throw new ModelFileException(path, "model.json holds an invalid value: " + ex.Message, ex);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new ModelFileException(path, "the file cannot be read (truncated or corrupt?): " + ex.Message, ex);
+        }
+    }
+
+    /// <summary>Reads <c>model.json</c> within the length and depth limits.</summary>
+    private static JsonObject ReadArchitecture(ZipArchiveEntry entry, string path, ModelLoadLimits limits)
+    {
+        byte[] bytes;
+        try
+        {
+            using var stream = new BoundedEntryStream(entry, limits.MaxArchitectureBytes);
+            bytes = stream.ReadAll();
+        }
+        catch (EntryTooLargeException ex)
+        {
+            throw new ModelFileException(path, $"{ex.Message} (ModelLoadLimits.MaxArchitectureBytes): the architecture of a model file takes a few kilobytes.", ex);
+        }
+
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelFileException(path, $"{ArchitectureEntry} is not valid JSON within the nesting limit of {limits.MaxJsonDepth} levels (ModelLoadLimits.MaxJsonDepth): {ex.Message}", ex);
+        }
+
+        return node as JsonObject ?? throw new ModelFileException(path, $"{ArchitectureEntry} is not a JSON object.");
+    }
+
+    /// <summary>The builder and training state described by <c>model.json</c> (no tensor is created).</summary>
+    private static (SequentialBuilder Builder, int EpochsTrained) ParseArchitecture(JsonObject architecture, string path, ModelLoadLimits limits)
+    {
+        const string where = ArchitectureEntry;
+        var formatNode = ModelJson.Node(architecture, "format", path, where);
+        string? format = formatNode is JsonValue v && v.TryGetValue<string>(out var f) ? f : null;
+        if (format != ModelFileFormat)
+            throw new ModelFileException(path, $"model.json has format '{ModelJson.Excerpt(formatNode)}', expected '{ModelFileFormat}'.");
+        int version = ModelJson.GetOptional<int>(architecture, "formatVersion", path, where) ?? -1;
+        if (version != ModelFileVersion)
+            throw new ModelFileException(path, $"format version {version} is not supported (this library reads version {ModelFileVersion}).");
+
+        var inputNode = ModelJson.Node(architecture, "inputShape", path, where);
+        if (inputNode is not JsonArray inputArray) throw new ModelFileException(path, "model.json lacks inputShape (an array of dimensions).");
+        var input = new int[inputArray.Count];
+        for (int i = 0; i < input.Length; i++)
+            input[i] = ModelJson.As<int>(inputArray[i] ?? throw new ModelFileException(path, "inputShape holds null."), "inputShape", path, where);
+        TensorShape inputShape;
+        try
+        {
+            inputShape = new TensorShape(input);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ModelFileException(path, "inputShape is invalid: " + ex.Message, ex);
+        }
+
+        int epochsTrained = ModelJson.GetOptional<int>(architecture, "epochsTrained", path, where) ?? 0;
+        if (epochsTrained < 0) throw new ModelFileException(path, $"epochsTrained is negative ({epochsTrained}).");
+        if (ModelJson.Node(architecture, "layers", path, where) is not JsonArray layers) throw new ModelFileException(path, "model.json lacks layers.");
+        if (layers.Count > limits.MaxLayers)
+            throw new ModelFileException(path, $"model.json lists {layers.Count:N0} layers, more than the limit of {limits.MaxLayers:N0} (ModelLoadLimits.MaxLayers).");
+        var builder = new SequentialBuilder(inputShape);
+        foreach (var layer in layers)
+        {
+            builder.Add(LayerSerializer.FromJson(layer as JsonObject ?? throw new ModelFileException(path, "a layer entry is not an object."), path));
+        }
+
+        return (builder, epochsTrained);
+    }
+
+    /// <summary>Refuses an architecture that stores too many values or whose samples would occupy too many values.</summary>
+    private static void CheckLimits(ModelPlan plan, string path, ModelLoadLimits limits)
+    {
+        if (!plan.StateKnown) throw new ModelFileException(path, "a stored layer cannot describe its weights.");
+        if (plan.StateElements > limits.MaxParameters)
+        {
+            var largest = plan.Layers.MaxBy(l => l.StateElements)!;
+            throw new ModelFileException(path,
+                $"the architecture stores {plan.StateElements:N0} values (parameters and batch-norm statistics; layer '{largest.Name}' alone {largest.StateElements:N0}), more than the limit of {limits.MaxParameters:N0} (ModelLoadLimits.MaxParameters). Pass a higher limit to Load only for a file you trust.");
+        }
+
+        if (plan.PeakActivationElements > limits.MaxActivationElements)
+        {
+            var layer = plan.Layers.First(l => l.PeakElements > limits.MaxActivationElements);
+            throw ActivationLimit(path, $"layer '{layer.Name}' ({layer.Layer.TypeName}, output {layer.Output}) works on {layer.PeakElements:N0}", limits);
+        }
+    }
+
+    private static ModelFileException ActivationLimit(string path, string where, ModelLoadLimits limits) =>
+        new(path, $"one sample would occupy too many values inside the network: {where} values, more than the limit of {limits.MaxActivationElements:N0} per sample (ModelLoadLimits.MaxActivationElements). Pass a higher limit to Load only for a file you trust.");
+
+    private static BoundedEntryStream OpenWeights(ZipArchiveEntry entry, long limit, string path)
+    {
+        try
+        {
+            return new BoundedEntryStream(entry, limit);
+        }
+        catch (EntryTooLargeException ex)
+        {
+            throw new ModelFileException(path, $"{ex.Message}, the exact size its architecture implies plus {WeightsHeaderSlack:N0} bytes for headers: the weights do not belong to this architecture or the entry is a decompression bomb.", ex);
+        }
+    }
+
+    private static WeightsIndex ReadWeightsIndex(BoundedEntryStream weights, string path)
+    {
+        try
+        {
+            var index = TorchSharpWeightsFile.ReadIndex(weights, scanValues: true);
+            weights.VerifyToEnd();
+            return index;
+        }
+        catch (EntryTooLargeException ex)
+        {
+            throw new ModelFileException(path, $"{ex.Message}, the exact size its architecture implies plus {WeightsHeaderSlack:N0} bytes for headers: the entry is corrupt or a decompression bomb.", ex);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelFileException(path, $"{WeightsEntry} is not a valid TorchSharp weights file: {ex.Message}", ex);
         }
     }
 }

@@ -3,7 +3,9 @@ namespace Mnist.Ensemble;
 /// <summary>
 /// Writes a folder next to its destination and then swaps it in with renames, so a failure while writing leaves an
 /// existing folder untouched. Between the two renames of a replacement the previous folder is kept as
-/// <c>.{name}.old-{guid}</c> and is put back if the second rename fails.
+/// <c>.{name}.old-{guid}</c> and is put back if the second rename fails. Saves of one destination are serialised by a lock
+/// file (<c>.{name}.lock</c>, deleted when released), and each successful save removes the hidden folders that crashed
+/// saves of the same destination left behind.
 /// </summary>
 internal static class DirectorySwap
 {
@@ -17,6 +19,7 @@ internal static class DirectorySwap
             throw new EnsembleFileException(full, refusal);
 
         Directory.CreateDirectory(parent);
+        using var saveLock = AcquireLock(parent, name, full);
         string token = Guid.NewGuid().ToString("N");
         string temp = Path.Combine(parent, $".{name}.saving-{token}");
         Directory.CreateDirectory(temp);
@@ -42,6 +45,7 @@ internal static class DirectorySwap
                 throw;
             }
 
+            CleanLeftovers(parent, name);
             return;
         }
 
@@ -68,6 +72,75 @@ internal static class DirectorySwap
         }
 
         TryDelete(old);
+        CleanLeftovers(parent, name);
+    }
+
+    /// <summary>
+    /// The hidden folders a save of <paramref name="name"/> creates: <c>.{name}.saving-{32 hex digits}</c> and
+    /// <c>.{name}.old-{32 hex digits}</c>. Only folders with exactly these names are ever deleted as leftovers.
+    /// </summary>
+    internal static bool IsLeftoverName(string folderName, string name)
+    {
+        string[] prefixes = [$".{name}.saving-", $".{name}.old-"];
+        foreach (var prefix in prefixes)
+        {
+            if (folderName.Length == prefix.Length + 32 && folderName.StartsWith(prefix, StringComparison.Ordinal)
+                && folderName.AsSpan(prefix.Length).IndexOfAnyExcept("0123456789abcdef") < 0)
+                return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Deletes what earlier saves of this destination left behind when they crashed (killed between writing and
+    /// swapping): its own hidden <c>.saving-</c> and <c>.old-</c> folders, nothing else. Runs after a successful save, under
+    /// the save lock, so that no save in progress is touched and a failed save keeps whatever an earlier crash left.
+    /// </summary>
+    private static void CleanLeftovers(string parent, string name)
+    {
+        IEnumerable<string> candidates;
+        try
+        {
+            candidates = Directory.EnumerateDirectories(parent, "." + name + ".*").ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return;
+        }
+
+        foreach (var folder in candidates)
+        {
+            if (!IsLeftoverName(Path.GetFileName(folder), name)) continue;
+            try
+            {
+                // A symbolic link is not something this library created: leave it (and its target) alone.
+                if (new DirectoryInfo(folder).LinkTarget is not null) continue;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            TryDelete(folder);
+        }
+    }
+
+    /// <summary>
+    /// Takes the save lock of a destination: the hidden file <c>.{name}.lock</c> beside it, opened exclusively and deleted
+    /// when released. A second save into the same folder while one is running (in this or another process) is refused.
+    /// </summary>
+    private static FileStream AcquireLock(string parent, string name, string full)
+    {
+        string path = Path.Combine(parent, $".{name}.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException and not PathTooLongException)
+        {
+            throw new IOException($"Another save into '{full}' is in progress ({path} is locked); try again when it has finished.", ex);
+        }
     }
 
     private static void TryDelete(string folder)

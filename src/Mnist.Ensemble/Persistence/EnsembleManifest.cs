@@ -95,9 +95,10 @@ internal sealed record EnsembleManifest(
     {
         try
         {
-            if (json[name] is JsonArray array && array.Count > 0) return new TensorShape(array.Select(n => n!.GetValue<int>()).ToArray());
+            if (json[name] is JsonArray array && array.Count > 0 && array.All(n => n is JsonValue))
+                return new TensorShape(array.Select(n => n!.GetValue<int>()).ToArray());
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException or OverflowException)
         {
         }
 

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Mnist.Data;
 using Mnist.Models;
+using Mnist.Models.Persistence;
 using Mnist.Tests.Data;
+using Mnist.Tests.Models;
 using Mnist.Training.Optimizers;
 
 namespace Mnist.Tests.Ensemble;
@@ -214,5 +216,126 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         json["sharedArchitecture"]!.GetValue<bool>().Should().BeFalse();
         loaded.Members.Select(m => m.Model.Layers.Count).Should().Equal(3, 6);
         loaded.PredictProba(_test).Should().BeEquivalentTo(ensemble.PredictProba(_test));
+    }
+
+    [Fact]
+    public void Saving_removes_the_leftovers_of_crashed_saves_of_that_folder_and_nothing_else()
+    {
+        string folder = _temp.Combine("ensemble");
+        using var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build();
+        ensemble.Save(folder);
+        // What a save killed between writing and swapping leaves behind, and look-alikes that are not ours.
+        string[] leftovers = [$".ensemble.saving-{Guid.NewGuid():N}", $".ensemble.old-{Guid.NewGuid():N}"];
+        string[] keep =
+        [
+            ".ensemble.saving-mine", $".ensemble.saving-{Guid.NewGuid():N}x", $".ensemble.old-{Guid.NewGuid().ToString("N").ToUpperInvariant()}",
+            $".other.saving-{Guid.NewGuid():N}", $"ensemble.old-{Guid.NewGuid():N}", "photos",
+        ];
+        foreach (var name in leftovers.Concat(keep))
+        {
+            Directory.CreateDirectory(_temp.Combine(name));
+            File.WriteAllText(_temp.Combine(name, "member-1.mnistmodel"), "partial");
+        }
+
+        File.WriteAllText(_temp.Combine($".ensemble.saving-{Guid.NewGuid():N}.txt"), "a file, not a folder");
+
+        ensemble.Save(folder);
+
+        var entries = Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).ToList();
+        entries.Should().NotContain(leftovers);
+        entries.Should().Contain(keep).And.Contain("ensemble").And.HaveCount(keep.Length + 2, "the look-alike file stays too");
+        File.ReadAllText(_temp.Combine("photos", "member-1.mnistmodel")).Should().Be("partial");
+        using var loaded = ModelEnsemble.Load(folder);
+        loaded.Count.Should().Be(1);
+    }
+
+    [Fact]
+    public void A_failed_save_keeps_the_leftovers_of_an_earlier_crash()
+    {
+        string folder = _temp.Combine("ensemble");
+        string previous = _temp.Combine($".ensemble.old-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(previous);
+        File.WriteAllText(Path.Combine(previous, "ensemble.json"), "{}");
+        using var withLambda = ModelEnsemble.FromModels([Sequential.Input(1, 28, 28).Lambda(x => x / 255f).Flatten().Dense(10).Build()]);
+
+        FluentActions.Invoking(() => withLambda.Save(folder)).Should().Throw<NotSupportedException>();
+
+        Directory.Exists(previous).Should().BeTrue("after a crash between the renames, the .old folder is the only copy of the previous ensemble");
+    }
+
+    [Fact]
+    public void A_second_save_into_the_same_folder_while_one_holds_the_lock_is_refused()
+    {
+        string folder = _temp.Combine("ensemble");
+        using var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build();
+        using (new FileStream(_temp.Combine(".ensemble.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            FluentActions.Invoking(() => ensemble.Save(folder)).Should().Throw<IOException>().WithMessage("*Another save into*in progress*");
+        }
+
+        File.Delete(_temp.Combine(".ensemble.lock"));
+        ensemble.Save(folder);
+        Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Should().Equal("ensemble");
+    }
+
+    [Fact]
+    public void An_oversized_or_deeply_nested_manifest_is_refused_by_its_limit()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 1).Build()) ensemble.Save(folder);
+        string manifestPath = Path.Combine(folder, "ensemble.json");
+        string good = File.ReadAllText(manifestPath);
+
+        File.WriteAllText(manifestPath, good.TrimEnd()[..^1] + ", \"pad\": \"" + new string('x', 5 << 20) + "\" }");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*ensemble.json holds*more than the limit*MaxArchitectureBytes*");
+
+        File.WriteAllText(manifestPath, good.TrimEnd()[..^1] + ", \"deep\": " + new string('[', 10_000) + new string(']', 10_000) + " }");
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*MaxJsonDepth*");
+
+        File.WriteAllText(manifestPath, good.Replace("\"inputShape\": [", "\"inputShape\": [null, ", StringComparison.Ordinal));
+        FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().WithMessage("*valid 'inputShape'*");
+    }
+
+    [Fact]
+    public void Members_share_the_parameter_limit_and_each_is_bounded_by_Cores_checks()
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 3).Build()) ensemble.Save(folder);
+
+        // 7,850 values per member: two fit into 20,000, the third does not.
+        var ex = FluentActions.Invoking(() => ModelEnsemble.Load(folder, limits: new ModelLoadLimits { MaxParameters = 20_000 }))
+            .Should().Throw<EnsembleFileException>().Which;
+        ex.Problems.Should().ContainSingle().Which.Should().Match("member-3.mnistmodel cannot be loaded:*MaxParameters*members share*");
+        ex.InnerException.Should().BeOfType<ModelFileException>();
+
+        using var loaded = ModelEnsemble.Load(folder, limits: new ModelLoadLimits { MaxParameters = 30_000 });
+        loaded.Count.Should().Be(3);
+    }
+
+    [Theory]
+    [InlineData("units")]
+    [InlineData("nan")]
+    public void A_member_vouched_for_by_the_manifest_still_gets_Cores_bounds_and_value_checks(string poison)
+    {
+        string folder = _temp.Combine("ensemble");
+        using (var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).Build()) ensemble.Save(folder);
+        string member = Path.Combine(folder, "member-2.mnistmodel");
+        if (poison == "units")
+        {
+            ModelFileEditing.RewriteModelJson(member, j => j.Replace("\"units\": 10", "\"units\": 500000", StringComparison.Ordinal));
+        }
+        else
+        {
+            using var model = SequentialModel.Load(member);
+            using (TorchSharp.torch.no_grad()) model.Network.state_dict()["dense_1.bias"].fill_(float.NaN);
+            model.Save(member);
+        }
+
+        EnsembleFolderEditing.VouchForMember(folder, 2);
+
+        var ex = FluentActions.Invoking(() => ModelEnsemble.Load(folder)).Should().Throw<EnsembleFileException>().Which;
+        ex.InnerException.Should().BeOfType<ModelFileException>();
+        ex.Problems.Should().ContainSingle().Which.Should().StartWith("member-2.mnistmodel cannot be loaded:")
+            .And.Contain(poison == "units" ? "MaxParameters" : "tensor 'dense_1.bias' (10) holds NaN");
     }
 }

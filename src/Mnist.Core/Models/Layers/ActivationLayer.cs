@@ -39,5 +39,7 @@ public sealed class ActivationLayer : Layer
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) =>
         (includeTrailingActivation ? ActivationModules.Create(Activation) : null) ?? nn.Identity();
 
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+
     internal override JsonObject ToJson() => new() { ["activation"] = Activation.ToString() };
 }

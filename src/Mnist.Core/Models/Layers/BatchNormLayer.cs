@@ -79,5 +79,20 @@ public sealed class BatchNormLayer : Layer
         return new AxisBatchNorm(axis, features, Epsilon, torchMomentum);
     }
 
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    {
+        int axis = ResolveAxis(input);
+        long features = input[axis - 1];
+        string prefix = axis == 1 && (input.Rank is 3 or 1) ? string.Empty : "bn.";
+        return
+        [
+            new(prefix + "weight", [features], ScalarType.Float32),
+            new(prefix + "bias", [features], ScalarType.Float32),
+            new(prefix + "running_mean", [features], ScalarType.Float32),
+            new(prefix + "running_var", [features], ScalarType.Float32),
+            new(prefix + "num_batches_tracked", [], ScalarType.Int64),
+        ];
+    }
+
     internal override JsonObject ToJson() => new() { ["axis"] = Axis, ["momentum"] = Momentum, ["epsilon"] = Epsilon };
 }

@@ -65,17 +65,27 @@ public sealed class Conv2DLayer : Layer
 
     private int OutputSize(int size)
     {
-        if (Padding == ConvPadding.Same) return (size + Stride - 1) / Stride;
+        if (Padding == ConvPadding.Same) return (int)(((long)size + Stride - 1) / Stride);
         if (KernelSize > size)
             throw Invalid($"Conv2D kernel {KernelSize}×{KernelSize} is larger than its {size}-pixel input with valid padding; use a smaller kernel, ConvPadding.Same, or less pooling before it.");
         return (size - KernelSize) / Stride + 1;
     }
 
-    private static (int Before, int After) SamePadding(int size, int kernel, int stride)
+    /// <summary>Keras' "same" padding before and after one axis (64-bit: a huge kernel or stride cannot overflow).</summary>
+    private static (long Before, long After) SamePadding(int size, int kernel, int stride)
     {
-        int output = (size + stride - 1) / stride;
-        int total = Math.Max((output - 1) * stride + kernel - size, 0);
+        long output = ((long)size + stride - 1) / stride;
+        long total = Math.Max((output - 1) * stride + kernel - size, 0);
         return (total / 2, total - total / 2);
+    }
+
+    /// <summary>The padding of each side for <paramref name="input"/>, and whether it needs a separate (asymmetric) pad module.</summary>
+    private (long Top, long Bottom, long Left, long Right, bool Asymmetric) PaddingFor(TensorShape input)
+    {
+        if (Padding != ConvPadding.Same) return (0, 0, 0, 0, false);
+        var (top, bottom) = SamePadding(input[1], KernelSize, Stride);
+        var (left, right) = SamePadding(input[2], KernelSize, Stride);
+        return (top, bottom, left, right, !(top == bottom && left == right && top == left));
     }
 
     /// <inheritdoc />
@@ -84,13 +94,9 @@ public sealed class Conv2DLayer : Layer
         int channels = input[0];
         nn.Module<Tensor, Tensor>? pad = null;
         long symmetric = 0;
-        if (Padding == ConvPadding.Same)
-        {
-            var (top, bottom) = SamePadding(input[1], KernelSize, Stride);
-            var (left, right) = SamePadding(input[2], KernelSize, Stride);
-            if (top == bottom && left == right && top == left) symmetric = top;
-            else pad = nn.ZeroPad2d((left, right, top, bottom));
-        }
+        var (top, bottom, left, right, asymmetric) = PaddingFor(input);
+        if (asymmetric) pad = nn.ZeroPad2d((left, right, top, bottom));
+        else symmetric = top;
 
         var conv = nn.Conv2d(channels, Filters, KernelSize, stride: Stride, padding: symmetric, bias: UseBias);
         using (no_grad())
@@ -100,6 +106,24 @@ public sealed class Conv2DLayer : Layer
         }
 
         return ActivationModules.Chain(("pad", pad), ("conv", conv), ("act", includeTrailingActivation ? ActivationModules.Create(Activation) : null));
+    }
+
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    {
+        bool chained = PaddingFor(input).Asymmetric || (includeTrailingActivation && Activation != Activation.None);
+        string prefix = chained ? "conv." : string.Empty;
+        var state = new List<StateTensor>(2) { new(prefix + "weight", [Filters, input[0], KernelSize, KernelSize], ScalarType.Float32) };
+        if (UseBias) state.Add(new StateTensor(prefix + "bias", [Filters], ScalarType.Float32));
+        return state;
+    }
+
+    /// <summary>The padded input (with "same" padding) and the unfolded patches LibTorch's CPU convolution may build (channels × kernel² × output pixels).</summary>
+    internal override long WorkingElements(TensorShape input, TensorShape output)
+    {
+        var (top, bottom, left, right, _) = PaddingFor(input);
+        long padded = checked(input[0] * (input[1] + top + bottom) * (input[2] + left + right));
+        long patches = checked((long)input[0] * KernelSize * KernelSize * output[1] * output[2]);
+        return Math.Max(padded, patches);
     }
 
     internal override JsonObject ToJson() => new()

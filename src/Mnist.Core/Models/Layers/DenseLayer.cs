@@ -59,5 +59,13 @@ public sealed class DenseLayer : Layer
         return ActivationModules.Chain(("linear", linear), ("act", includeTrailingActivation ? ActivationModules.Create(Activation) : null));
     }
 
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    {
+        string prefix = includeTrailingActivation && Activation != Activation.None ? "linear." : string.Empty;
+        var state = new List<StateTensor>(2) { new(prefix + "weight", [Units, input[0]], ScalarType.Float32) };
+        if (UseBias) state.Add(new StateTensor(prefix + "bias", [Units], ScalarType.Float32));
+        return state;
+    }
+
     internal override JsonObject ToJson() => new() { ["units"] = Units, ["activation"] = Activation.ToString(), ["useBias"] = UseBias };
 }

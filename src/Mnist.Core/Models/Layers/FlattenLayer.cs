@@ -18,10 +18,17 @@ public sealed class FlattenLayer : Layer
     public override string TypeName => "Flatten";
 
     /// <inheritdoc />
-    public override TensorShape ComputeOutputShape(TensorShape input) => new(checked((int)input.ElementCount));
+    public override TensorShape ComputeOutputShape(TensorShape input)
+    {
+        if (input.ElementCount > int.MaxValue)
+            throw Invalid($"Flatten of {input} gives {input.ElementCount:N0} features, more than a feature vector can hold ({int.MaxValue:N0}).");
+        return new TensorShape((int)input.ElementCount);
+    }
 
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => nn.Flatten();
+
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
     internal override JsonObject ToJson() => new();
 }

@@ -41,6 +41,19 @@ public abstract class Layer
     /// </param>
     public abstract nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true);
 
+    /// <summary>
+    /// The tensors the module of <see cref="CreateModule"/> stores (names relative to the layer), derived from the
+    /// configuration without creating any tensor, or <see langword="null"/> when the layer holds code and cannot say.
+    /// Whole-model files are checked against it before the network is built.
+    /// </summary>
+    internal virtual IReadOnlyList<StateTensor>? ExpectedState(TensorShape input, bool includeTrailingActivation) => null;
+
+    /// <summary>
+    /// Values per sample the layer holds while computing besides its input and output (a convolution's padded input and
+    /// unfolded patches); 0 for most layers. Checked arithmetic: overflow throws <see cref="OverflowException"/>.
+    /// </summary>
+    internal virtual long WorkingElements(TensorShape input, TensorShape output) => 0;
+
     /// <summary>Serialisable configuration for whole-model files, or <see langword="null"/> when the layer holds code (Lambda, custom modules).</summary>
     internal virtual JsonObject? ToJson() => null;
 

@@ -41,5 +41,7 @@ public sealed class NormalizeLayer : Layer
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => new NormalizeModule(Mean, StandardDeviation);
 
+    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+
     internal override JsonObject ToJson() => new() { ["mean"] = Mean, ["standardDeviation"] = StandardDeviation };
 }
