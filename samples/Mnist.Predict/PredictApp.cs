@@ -7,29 +7,27 @@ using Mnist.Data.Idx;
 using Mnist.Models.Persistence;
 using Mnist.Predict.Classification;
 using Mnist.Predict.Samples;
+using Mnist.Runtime;
+using Mnist.Samples;
 
 namespace Mnist.Predict;
 
 /// <summary>
 /// The <c>Mnist.Predict</c> command line: classifies image files of handwritten digits with a saved model and prints the most
-/// probable classes. Exit codes: <see cref="ExitSuccess"/>, <see cref="ExitSomeImagesFailed"/>, <see cref="ExitUsageOrModelError"/>.
+/// probable classes. Every failure is one <c>error:</c> line on standard error naming the file and the problem, never a stack
+/// trace. Exit codes (<see cref="ExitCodes"/>, documented in docs/predict.md): <see cref="ExitCodes.Success"/> every image
+/// classified; <see cref="ExitCodes.PartialFailure"/> some images failed, the others were classified;
+/// <see cref="ExitCodes.Usage"/> bad command line; <see cref="ExitCodes.BadInput"/> the model, ensemble or every image is
+/// unusable, nothing was classified; <see cref="ExitCodes.Environment"/> LibTorch cannot be loaded or the
+/// <c>--save-preprocessed</c> folder cannot be written.
 /// </summary>
 public static class PredictApp
 {
-    /// <summary>Every image was classified.</summary>
-    public const int ExitSuccess = 0;
-
-    /// <summary>At least one image could not be classified (the others were).</summary>
-    public const int ExitSomeImagesFailed = 1;
-
-    /// <summary>The command line is wrong or the model could not be loaded; nothing was classified.</summary>
-    public const int ExitUsageOrModelError = 2;
-
     /// <summary>Parses <paramref name="args"/> and runs the command, writing results to <paramref name="output"/> and problems to <paramref name="error"/>.</summary>
     /// <param name="args">The command-line arguments.</param>
     /// <param name="output">Standard output (<see cref="Console.Out"/> when null).</param>
     /// <param name="error">Standard error (<see cref="Console.Error"/> when null).</param>
-    /// <returns>The exit code.</returns>
+    /// <returns>The exit code, one of <see cref="ExitCodes"/>.</returns>
     public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
         ArgumentNullException.ThrowIfNull(args);
@@ -39,12 +37,21 @@ public static class PredictApp
         var parsed = command.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors) error.WriteLine("error: " + parseError.Message);
+            foreach (var parseError in parsed.Errors) error.WriteLine("error: " + OneLine(parseError.Message));
             error.WriteLine("Run with --help for usage.");
-            return ExitUsageOrModelError;
+            return ExitCodes.Usage;
         }
 
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex)
+        {
+            // Every expected failure is handled where it happens; this keeps a bug from ending in a stack trace.
+            error.WriteLine($"error: unexpected failure: {Describe(ex)}");
+            return ExitCodes.Environment;
+        }
     }
 
     private static RootCommand CreateCommand(TextWriter output, TextWriter error)
@@ -94,56 +101,180 @@ public static class PredictApp
     /// <summary>Loads the model and classifies the images of <paramref name="settings"/>, printing one line per image.</summary>
     /// <param name="settings">What to classify with what.</param>
     /// <param name="output">Receives the predictions.</param>
-    /// <param name="error">Receives the per-image errors and model errors.</param>
-    /// <returns>The exit code.</returns>
-    public static int Predict(PredictSettings settings, TextWriter output, TextWriter error)
+    /// <param name="error">Receives one <c>error:</c> line per failure (per image, or for the model or output folder).</param>
+    /// <returns>The exit code, one of <see cref="ExitCodes"/>.</returns>
+    public static int Predict(PredictSettings settings, TextWriter output, TextWriter error) =>
+        Predict(settings, DigitClassifierLoader.Load, output, error);
+
+    /// <summary><see cref="Predict(PredictSettings, TextWriter, TextWriter)"/> with the classifier opened by <paramref name="load"/> (tests pass fakes).</summary>
+    internal static int Predict(PredictSettings settings, Func<string, IDigitClassifier> load, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(load);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        string? saveTo = settings.SavePreprocessedDirectory;
+        if (saveTo is not null && CheckSaveFolder(saveTo) is { } unusable)
+        {
+            error.WriteLine($"error: {saveTo}: cannot write the preprocessed images: {unusable}");
+            return ExitCodes.Environment;
+        }
+
         IDigitClassifier classifier;
         try
         {
-            classifier = DigitClassifierLoader.Load(settings.ModelPath);
+            classifier = load(settings.ModelPath);
         }
-        catch (Exception ex) when (ex is IOException or ModelFileException or Mnist.Ensemble.EnsembleFileException or ArgumentException or UnauthorizedAccessException)
+        catch (TorchRuntimeException ex)
         {
-            error.WriteLine("error: cannot load the model: " + ex.Message);
-            return ExitUsageOrModelError;
+            error.WriteLine("error: LibTorch cannot be loaded: " + OneLine(ex.Message));
+            return ExitCodes.Environment;
+        }
+        catch (Exception ex)
+        {
+            // Whatever a corrupt or hostile model file makes the loader throw (a format error, an overflow, a native
+            // allocation failure with native stack frames in its message), it is reported as a bad input file.
+            string problem = Describe(ex);
+            if (problem.StartsWith(settings.ModelPath + ": ", StringComparison.Ordinal)) problem = problem[(settings.ModelPath.Length + 2)..];
+            error.WriteLine($"error: {settings.ModelPath}: cannot load the model: {problem}");
+            return ExitCodes.BadInput;
         }
 
         using (classifier)
         {
-            var files = ImageFiles.Expand(settings.Images);
-            if (files.Count == 0)
-            {
-                error.WriteLine("error: no image files found in " + string.Join(", ", settings.Images));
-                return ExitUsageOrModelError;
-            }
-
-            output.WriteLine("Classifier: " + classifier.Description);
-            var preprocessor = DigitFileClassifier.CreatePreprocessor(classifier.ImageSize, settings.Inversion);
-            var outcomes = new DigitFileClassifier(classifier, preprocessor).Classify(files, settings.SavePreprocessedDirectory);
-            int width = outcomes.Max(o => o.Path.Length);
-            foreach (var outcome in outcomes)
-            {
-                if (outcome.Prediction is null)
-                {
-                    error.WriteLine("error: " + outcome.Error);
-                    continue;
-                }
-
-                var best = outcome.Prediction.Top(Math.Min(settings.Top, classifier.ClassCount));
-                output.WriteLine(outcome.Path.PadRight(width) + "  " + string.Join("   ", best.Select(b => FormatClass(b.ClassIndex, b.Probability))));
-            }
-
-            int failed = outcomes.Count(o => !o.Succeeded);
-            output.WriteLine(failed == 0
-                ? $"{outcomes.Count} image(s) classified."
-                : $"{outcomes.Count - failed} of {outcomes.Count} image(s) classified; {failed} failed.");
-            return failed == 0 ? ExitSuccess : ExitSomeImagesFailed;
+            return Classify(settings, classifier, output, error);
         }
     }
+
+    private static int Classify(PredictSettings settings, IDigitClassifier classifier, TextWriter output, TextWriter error)
+    {
+        IReadOnlyList<string> files;
+        try
+        {
+            files = ImageFiles.Expand(settings.Images);
+        }
+        catch (IOException ex)
+        {
+            error.WriteLine("error: " + OneLine(ex.Message));
+            return ExitCodes.BadInput;
+        }
+
+        if (files.Count == 0)
+        {
+            error.WriteLine($"error: {string.Join(", ", settings.Images)}: no image files found (looked for {string.Join(" ", ImageFiles.KnownExtensions)}).");
+            return ExitCodes.BadInput;
+        }
+
+        string? saveTo = settings.SavePreprocessedDirectory;
+        if (saveTo is not null && PrepareSaveFolder(saveTo) is { } unusable)
+        {
+            error.WriteLine($"error: {saveTo}: cannot write the preprocessed images: {unusable}");
+            return ExitCodes.Environment;
+        }
+
+        output.WriteLine("Classifier: " + classifier.Description);
+        IReadOnlyList<FileOutcome> outcomes;
+        try
+        {
+            var preprocessor = DigitFileClassifier.CreatePreprocessor(classifier.ImageSize, settings.Inversion);
+            outcomes = new DigitFileClassifier(classifier, preprocessor).Classify(files, saveTo);
+        }
+        catch (PreprocessedImageWriteException ex)
+        {
+            error.WriteLine("error: " + OneLine(ex.Message));
+            return ExitCodes.Environment;
+        }
+        catch (Exception ex)
+        {
+            error.WriteLine($"error: {settings.ModelPath}: the model failed to classify the images: {Describe(ex)}");
+            return ExitCodes.BadInput;
+        }
+
+        // A poisoned model (NaN or infinite weights) yields NaN probabilities: refuse them rather than print "NaN %".
+        var poisoned = outcomes.FirstOrDefault(o => o.Prediction is { } p && p.Probabilities.Any(v => !float.IsFinite(v)));
+        if (poisoned is not null)
+        {
+            error.WriteLine($"error: {settings.ModelPath}: the model's output for {poisoned.Path} is not a finite probability "
+                            + "(its weights are probably NaN or infinite); nothing was classified.");
+            return ExitCodes.BadInput;
+        }
+
+        int width = outcomes.Max(o => o.Path.Length);
+        foreach (var outcome in outcomes)
+        {
+            if (outcome.Prediction is null)
+            {
+                error.WriteLine("error: " + OneLine(outcome.Error ?? outcome.Path + ": failed."));
+                continue;
+            }
+
+            var best = outcome.Prediction.Top(Math.Min(settings.Top, classifier.ClassCount));
+            output.WriteLine(outcome.Path.PadRight(width) + "  " + string.Join("   ", best.Select(b => FormatClass(b.ClassIndex, b.Probability))));
+        }
+
+        int failed = outcomes.Count(o => !o.Succeeded);
+        output.WriteLine(failed == 0
+            ? $"{outcomes.Count} image(s) classified."
+            : $"{outcomes.Count - failed} of {outcomes.Count} image(s) classified; {failed} failed.");
+        if (failed == 0) return ExitCodes.Success;
+        return failed == outcomes.Count ? ExitCodes.BadInput : ExitCodes.PartialFailure;
+    }
+
+    /// <summary>Why <paramref name="folder"/> cannot receive the preprocessed images, checked without writing anything; null when it looks usable.</summary>
+    private static string? CheckSaveFolder(string folder)
+    {
+        try
+        {
+            string full = Path.GetFullPath(folder);
+            if (File.Exists(full)) return "it is a file, not a folder.";
+            if (Directory.Exists(full)) return null;
+            string? parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(full));
+            if (parent is null) return "it is not a folder.";
+            if (File.Exists(parent)) return $"{parent} is a file, not a folder.";
+            if (!Directory.Exists(parent)) return $"its parent folder {parent} does not exist (only the last folder is created).";
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            return OneLine(ex.Message);
+        }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> if needed and checks that a file can be created in it; null on success, else why not.</summary>
+    private static string? PrepareSaveFolder(string folder)
+    {
+        if (CheckSaveFolder(folder) is { } unusable) return unusable;
+        try
+        {
+            Directory.CreateDirectory(folder);
+            string probe = Path.Combine(folder, $".mnist-predict-probe-{Environment.ProcessId}");
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return OneLine(ex.Message);
+        }
+    }
+
+    /// <summary>An exception as one line: its message for the app's and the libraries' own exceptions, else its type and the first line of its message (native errors append native stack frames).</summary>
+    private static string Describe(Exception ex)
+    {
+        bool explained = ex is IOException or UnauthorizedAccessException or ArgumentException or ModelFileException or Mnist.Ensemble.EnsembleFileException
+            or DigitImageException or IdxFormatException or DatasetNotFoundException;
+        return explained ? OneLine(ex.Message) : $"{ex.GetType().Name}: {FirstLine(ex.Message)}";
+    }
+
+    private static string FirstLine(string text)
+    {
+        int end = text.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? text : text[..end]).Trim();
+    }
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     private static string FormatClass(int classIndex, float probability) =>
         string.Create(CultureInfo.InvariantCulture, $"{classIndex} {probability * 100,5:0.0} %");
@@ -155,17 +286,28 @@ public static class PredictApp
         {
             splits = MnistDataset.LoadSplits(directory: mnistDirectory);
         }
-        catch (Exception ex) when (ex is DatasetNotFoundException or IdxFormatException or IOException)
+        catch (Exception ex) when (ex is DatasetNotFoundException or IdxFormatException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine("error: " + ex.Message);
-            return ExitUsageOrModelError;
+            error.WriteLine("error: " + OneLine(ex.Message));
+            return ExitCodes.BadInput;
         }
 
-        foreach (string file in SampleImageGenerator.Generate(splits.Test, directory))
+        IReadOnlyList<string> written;
+        try
+        {
+            written = SampleImageGenerator.Generate(splits.Test, directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            error.WriteLine($"error: {directory}: cannot write the demo images: {OneLine(ex.Message)}");
+            return ExitCodes.Environment;
+        }
+
+        foreach (string file in written)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{file} ({new FileInfo(file).Length:N0} bytes)"));
         }
 
-        return ExitSuccess;
+        return ExitCodes.Success;
     }
 }

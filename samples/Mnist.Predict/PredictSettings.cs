@@ -2,7 +2,7 @@ using Mnist.Preprocessing;
 
 namespace Mnist.Predict;
 
-/// <summary>What <see cref="PredictApp.Predict"/> classifies, with what, and how it reports.</summary>
+/// <summary>What <see cref="PredictApp.Predict(PredictSettings, TextWriter, TextWriter)"/> classifies, with what, and how it reports.</summary>
 /// <param name="ModelPath">The saved model (.mnistmodel).</param>
 /// <param name="Images">Image files or folders of them.</param>
 /// <param name="Top">How many of the most probable classes to print per image.</param>

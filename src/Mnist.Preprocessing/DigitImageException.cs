@@ -2,7 +2,7 @@ namespace Mnist.Preprocessing;
 
 /// <summary>
 /// An image could not be preprocessed into an MNIST-style digit. The message names the file (when known) and the problem,
-/// e.g. <c>"photo.png: the image is 100000×100000 pixels (10,000,000,000 pixels); the limit is 40,000,000 pixels."</c>.
+/// e.g. <c>"photo.png: the PNG image is 8,000×6,000 pixels (48,000,000 pixels); the limit is 40,000,000 pixels (MaxPixelCount). It was not decoded."</c>.
 /// </summary>
 public sealed class DigitImageException : Exception
 {

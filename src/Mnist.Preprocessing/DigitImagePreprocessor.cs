@@ -1,7 +1,9 @@
 using System.Globalization;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata.Profiles.Exif;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
@@ -25,8 +27,13 @@ namespace Mnist.Preprocessing;
 /// <para>Files and streams are checked before decoding: the encoded size against
 /// <see cref="DigitPreprocessingOptions.MaxFileBytes"/>, and the size declared in the header (read by
 /// <see cref="Image.Identify(Stream)"/>) against <see cref="DigitPreprocessingOptions.MaxSidePixels"/> and
-/// <see cref="DigitPreprocessingOptions.MaxPixelCount"/>. Every failure is a <see cref="DigitImageException"/> naming the file
-/// and the problem. Instances are immutable and thread-safe.</para>
+/// <see cref="DigitPreprocessingOptions.MaxPixelCount"/>. Only the first frame of a multi-frame file (an animated GIF, a
+/// multi-page TIFF) is decoded, so the frame count of a file costs nothing; an animated WebP is refused. Metadata that
+/// ImageSharp 2.1 would inflate without a bound (PNG text chunks, GIF comments) is skipped; the EXIF orientation of JPEG,
+/// TIFF, WebP and PNG (<c>eXIf</c>) files is kept. Decoding an accepted image needs about 5 bytes per declared pixel (up to
+/// 10 while an EXIF rotation is applied). Every failure is a <see cref="DigitImageException"/> naming the file and the
+/// problem (and, for a limit, the option that raises it), whatever the decoder threw. Instances are immutable and
+/// thread-safe.</para>
 /// </remarks>
 public sealed class DigitImagePreprocessor
 {
@@ -71,7 +78,11 @@ public sealed class DigitImagePreprocessor
 
         using (stream)
         {
-            return PreprocessSeekable(stream, path);
+            if (stream.CanSeek) return PreprocessSeekable(stream, path);
+
+            // A pipe or a character device: read at most MaxFileBytes of it.
+            using var buffer = ReadBounded(stream, path);
+            return PreprocessSeekable(buffer, path);
         }
     }
 
@@ -111,30 +122,68 @@ public sealed class DigitImagePreprocessor
 
     private byte[] PreprocessSeekable(Stream stream, string? name)
     {
-        long start = stream.Position;
-        long length = stream.Length - start;
+        using var greyscale = DecodeChecked(stream, name);
+        return Preprocess(greyscale, name);
+    }
+
+    /// <summary>
+    /// Checks the encoded size and the declared size of a seekable stream, then decodes its first frame to greyscale with
+    /// orientation and transparency resolved. Internal so that tests can see how many frames were decoded.
+    /// </summary>
+    internal Image<L8> DecodeChecked(Stream stream, string? name)
+    {
+        long start, length;
+        try
+        {
+            start = stream.Position;
+            length = stream.Length - start;
+        }
+        catch (Exception ex) when (ex is IOException or NotSupportedException or UnauthorizedAccessException)
+        {
+            throw new DigitImageException(name, DigitImageProblem.Unreadable, "cannot be read: " + ex.Message, ex);
+        }
+
         if (length > _options.MaxFileBytes)
-            throw new DigitImageException(name, DigitImageProblem.TooLarge, Invariant($"the file is {length:N0} bytes; the limit is {_options.MaxFileBytes:N0} bytes."));
-        if (length == 0) throw new DigitImageException(name, DigitImageProblem.Undecodable, "the file is empty.");
+            throw new DigitImageException(name, DigitImageProblem.TooLarge,
+                Invariant($"the file is {length:N0} bytes; the limit is {_options.MaxFileBytes:N0} bytes ({nameof(DigitPreprocessingOptions.MaxFileBytes)}). It was not read."));
+        if (length <= 0) throw new DigitImageException(name, DigitImageProblem.Undecodable, "the file is empty.");
 
         IImageInfo? info;
         IImageFormat? format;
         try
         {
-            info = Image.Identify(Configuration.Default, stream, out format);
+            // Size fields that ImageSharp would allocate from before comparing them with the file, then the header.
+            if (FileStructureCheck.FindInconsistency(stream, length) is { } inconsistency)
+                throw new DigitImageException(name, DigitImageProblem.Undecodable, inconsistency + " It was not decoded.");
+            stream.Position = start;
+            info = Image.Identify(DecoderConfiguration.Instance, stream, out format);
         }
-        catch (Exception ex) when (ex is ImageFormatException or EndOfStreamException)
+        catch (Exception ex) when (ex is not DigitImageException)
         {
-            throw new DigitImageException(name, DigitImageProblem.Undecodable, "the image header is corrupt: " + ex.Message, ex);
+            throw DecoderFailure(name, "header", ex);
         }
 
         if (info is null || format is null)
             throw new DigitImageException(name, DigitImageProblem.Undecodable, $"not an image in a supported format ({SupportedFormats}).");
         CheckDeclaredSize(info.Width, info.Height, format, name);
 
-        stream.Position = start;
-        using var greyscale = Decode(stream, name);
-        return Preprocess(greyscale, name);
+        byte[]? pngExif = null;
+        try
+        {
+            if (format == PngFormat.Instance)
+            {
+                stream.Position = start;
+                pngExif = PngExifChunk.Find(stream, length);
+            }
+
+            stream.Position = start;
+        }
+        catch (Exception ex)
+        {
+            throw DecoderFailure(name, "header", ex);
+        }
+
+        return Decode(stream, pngExif, name);
     }
 
     private void CheckDeclaredSize(int width, int height, IImageFormat format, string? name)
@@ -144,42 +193,61 @@ public sealed class DigitImagePreprocessor
             throw new DigitImageException(name, DigitImageProblem.Undecodable, Invariant($"the {format.Name} header declares an empty image ({width}×{height})."));
         if (width > _options.MaxSidePixels || height > _options.MaxSidePixels)
             throw new DigitImageException(name, DigitImageProblem.TooLarge,
-                Invariant($"the {format.Name} image is {width:N0}×{height:N0} pixels; the limit is {_options.MaxSidePixels:N0} pixels per side. It was not decoded."));
+                Invariant($"the {format.Name} image is {width:N0}×{height:N0} pixels; the limit is {_options.MaxSidePixels:N0} pixels per side ({nameof(DigitPreprocessingOptions.MaxSidePixels)}). It was not decoded."));
         if (pixels > _options.MaxPixelCount)
             throw new DigitImageException(name, DigitImageProblem.TooLarge,
-                Invariant($"the {format.Name} image is {width:N0}×{height:N0} pixels ({pixels:N0} pixels); the limit is {_options.MaxPixelCount:N0} pixels. It was not decoded."));
+                Invariant($"the {format.Name} image is {width:N0}×{height:N0} pixels ({pixels:N0} pixels); the limit is {_options.MaxPixelCount:N0} pixels ({nameof(DigitPreprocessingOptions.MaxPixelCount)}). It was not decoded."));
     }
 
-    private Image<L8> Decode(Stream stream, string? name)
+    private Image<L8> Decode(Stream stream, byte[]? pngExif, string? name)
     {
         try
         {
-            using var colour = Image.Load<Rgba32>(stream);
+            using var colour = Image.Load<Rgba32>(DecoderConfiguration.Instance, stream);
+            if (pngExif is not null) colour.Metadata.ExifProfile = new ExifProfile(pngExif);
             var background = _options.Inversion == DigitInversion.Never ? Color.Black : Color.White;
             colour.Mutate(x => x.AutoOrient().BackgroundColor(background));
             return colour.CloneAs<L8>();
         }
-        catch (Exception ex) when (ex is ImageFormatException or EndOfStreamException)
+        catch (Exception ex)
         {
-            throw new DigitImageException(name, DigitImageProblem.Undecodable, "the image data is corrupt: " + ex.Message, ex);
-        }
-        catch (InvalidMemoryOperationException ex)
-        {
-            throw new DigitImageException(name, DigitImageProblem.TooLarge, "the image needs more memory than the decoder allows: " + ex.Message, ex);
+            throw DecoderFailure(name, "data", ex);
         }
     }
+
+    /// <summary>
+    /// Turns any exception thrown while identifying or decoding untrusted bytes into a <see cref="DigitImageException"/>:
+    /// each means "this input is bad" (or the stream failed). ImageSharp's decoders throw <see cref="ImageFormatException"/>
+    /// for most corrupt data, but hostile bytes also reach index, argument, null, division and overflow checks inside them
+    /// (the fuzz tests meet all of these), and an absurd size field can make one ask for an array larger than .NET allows
+    /// (<see cref="OutOfMemoryException"/>: "Array dimensions exceeded supported range"). The allocation failed, so nothing
+    /// is held; the image is refused and the caller goes on.
+    /// </summary>
+    private static DigitImageException DecoderFailure(string? name, string part, Exception ex) => ex switch
+    {
+        InvalidMemoryOperationException => new DigitImageException(name, DigitImageProblem.TooLarge,
+            "the image needs more memory than the decoder allows: " + ex.Message, ex),
+        OutOfMemoryException => new DigitImageException(name, DigitImageProblem.TooLarge,
+            $"the image {part} asks the decoder for more memory than it can have ({ex.Message})", ex),
+        IOException and not EndOfStreamException => new DigitImageException(name, DigitImageProblem.Unreadable, "cannot be read: " + ex.Message, ex),
+        UnauthorizedAccessException => new DigitImageException(name, DigitImageProblem.Unreadable, "cannot be read: " + ex.Message, ex),
+        ImageFormatException or EndOfStreamException => new DigitImageException(name, DigitImageProblem.Undecodable, $"the image {part} is corrupt: " + ex.Message, ex),
+        NotSupportedException => new DigitImageException(name, DigitImageProblem.Undecodable, "the image uses a feature the decoder does not support: " + ex.Message, ex),
+        _ => new DigitImageException(name, DigitImageProblem.Undecodable, $"the image {part} is corrupt (the decoder failed with {ex.GetType().Name}: {ex.Message})", ex),
+    };
 
     private MemoryStream ReadBounded(Stream stream, string? name)
     {
         var buffer = new MemoryStream();
         var chunk = new byte[81920];
         int read;
-        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        while ((read = ReadChunk(stream, chunk, name)) > 0)
         {
             if (buffer.Length + read > _options.MaxFileBytes)
             {
                 buffer.Dispose();
-                throw new DigitImageException(name, DigitImageProblem.TooLarge, Invariant($"the stream is longer than the limit of {_options.MaxFileBytes:N0} bytes."));
+                throw new DigitImageException(name, DigitImageProblem.TooLarge,
+                    Invariant($"the stream is longer than the limit of {_options.MaxFileBytes:N0} bytes ({nameof(DigitPreprocessingOptions.MaxFileBytes)}). It was not decoded."));
             }
 
             buffer.Write(chunk, 0, read);
@@ -187,6 +255,18 @@ public sealed class DigitImagePreprocessor
 
         buffer.Position = 0;
         return buffer;
+    }
+
+    private static int ReadChunk(Stream stream, byte[] chunk, string? name)
+    {
+        try
+        {
+            return stream.Read(chunk, 0, chunk.Length);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new DigitImageException(name, DigitImageProblem.Unreadable, "cannot be read: " + ex.Message, ex);
+        }
     }
 
     private byte[] PreprocessPixels(byte[] pixels, int width, int height, string? name)

@@ -6,7 +6,9 @@ namespace Mnist.Preprocessing;
 /// <summary>
 /// Settings of <see cref="DigitImagePreprocessor"/>: the classic MNIST recipe (invert to light-on-dark, crop to the ink's
 /// bounding box, scale its longer side to <see cref="BoxSize"/>, centre by mass in a <see cref="TargetSize"/> square) and the
-/// limits that protect against absurd inputs. Mutable; the preprocessor validates and copies them when it is created, so later
+/// limits that protect against absurd or hostile inputs (<see cref="MaxFileBytes"/>, <see cref="MaxSidePixels"/>,
+/// <see cref="MaxPixelCount"/>; only the first frame of a multi-frame file is ever decoded, so frame counts need no limit).
+/// Mutable; the preprocessor validates and copies them when it is created, so later
 /// changes do not affect it.
 /// </summary>
 public sealed class DigitPreprocessingOptions
@@ -49,13 +51,23 @@ public sealed class DigitPreprocessingOptions
     /// <summary>The resampler that scales the cropped digit to <see cref="BoxSize"/> (anti-aliased). Default <see cref="KnownResamplers.Bicubic"/>.</summary>
     public IResampler Resampler { get; set; } = KnownResamplers.Bicubic;
 
-    /// <summary>Images whose declared width × height exceeds this are rejected before decoding. Default <see cref="DefaultMaxPixelCount"/> (40 megapixels).</summary>
+    /// <summary>
+    /// Images whose declared width × height (for a GIF its logical screen, for a TIFF its first page) exceeds this are
+    /// rejected from their header, before anything is decoded. Default <see cref="DefaultMaxPixelCount"/> (40 megapixels):
+    /// decoding needs about 5 bytes per pixel (10 while an EXIF rotation is applied), so ~200–400 MB at the limit. Raise it
+    /// for larger photos; must be positive.
+    /// </summary>
     public long MaxPixelCount { get; set; } = DefaultMaxPixelCount;
 
-    /// <summary>Images whose declared width or height exceeds this are rejected before decoding. Default <see cref="DefaultMaxSidePixels"/> (16,384).</summary>
+    /// <summary>Images whose declared width or height exceeds this are rejected from their header, before decoding. Default <see cref="DefaultMaxSidePixels"/> (16,384); must be positive.</summary>
     public int MaxSidePixels { get; set; } = DefaultMaxSidePixels;
 
-    /// <summary>Files or streams longer than this many bytes are rejected before decoding. Default <see cref="DefaultMaxFileBytes"/> (64 MiB).</summary>
+    /// <summary>
+    /// Files or streams longer than this many bytes are rejected before anything is read; non-seekable streams (and pipes
+    /// or devices given as files) are buffered up to this and rejected when longer. Default <see cref="DefaultMaxFileBytes"/>
+    /// (64 MiB). It also bounds what the decoders can allocate from size fields that are checked against the file (BMP
+    /// palettes, WebP chunks, metadata). Raise it for very large scans; must be positive.
+    /// </summary>
     public long MaxFileBytes { get; set; } = DefaultMaxFileBytes;
 
     /// <summary>A copy of these options.</summary>

@@ -39,7 +39,8 @@ public sealed class DigitFileClassifier
 
     /// <summary>Classifies <paramref name="files"/>; the outcomes are in the same order.</summary>
     /// <param name="files">The image files.</param>
-    /// <param name="savePreprocessedTo">A folder to write each preprocessed image to as PNG (for inspection), or <see langword="null"/>.</param>
+    /// <param name="savePreprocessedTo">A folder to write each preprocessed image to as PNG (for inspection), or <see langword="null"/>; created if missing.</param>
+    /// <exception cref="PreprocessedImageWriteException">The folder cannot be created or a PNG cannot be written into it.</exception>
     public IReadOnlyList<FileOutcome> Classify(IReadOnlyList<string> files, string? savePreprocessedTo = null)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -48,7 +49,7 @@ public sealed class DigitFileClassifier
         var errors = new string?[files.Count];
         var slots = new int[files.Count];
         var savedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        if (savePreprocessedTo is not null) Directory.CreateDirectory(savePreprocessedTo);
+        if (savePreprocessedTo is not null) CreateFolder(savePreprocessedTo);
         for (int i = 0; i < files.Count; i++)
         {
             try
@@ -89,12 +90,32 @@ public sealed class DigitFileClassifier
         return outcomes;
     }
 
+    private static void CreateFolder(string folder)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new PreprocessedImageWriteException(folder, ex);
+        }
+    }
+
     private static void SavePreprocessed(byte[] digit, int size, string source, string folder, HashSet<string> used)
     {
         string stem = Path.GetFileNameWithoutExtension(source);
         string name = stem + ".png";
         for (int k = 2; !used.Add(name); k++) name = $"{stem}-{k}.png";
+        string path = Path.Combine(folder, name);
         using var image = Image.LoadPixelData<L8>(digit, size, size);
-        image.SaveAsPng(Path.Combine(folder, name));
+        try
+        {
+            image.SaveAsPng(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new PreprocessedImageWriteException(path, ex);
+        }
     }
 }

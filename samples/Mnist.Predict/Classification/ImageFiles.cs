@@ -11,6 +11,7 @@ public static class ImageFiles
     /// else is kept as given, so that a missing or non-image file is reported by the preprocessing.
     /// </summary>
     /// <param name="inputs">Files and folders.</param>
+    /// <exception cref="IOException">A folder cannot be listed; the message names it.</exception>
     public static IReadOnlyList<string> Expand(IEnumerable<string> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -23,9 +24,17 @@ public static class ImageFiles
                 continue;
             }
 
-            files.AddRange(Directory.EnumerateFiles(input)
-                .Where(f => KnownExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal));
+            try
+            {
+                files.AddRange(Directory.EnumerateFiles(input)
+                    .Where(f => KnownExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal)
+                    .ToArray());
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new IOException($"{input}: cannot list the folder: {ex.Message}", ex);
+            }
         }
 
         return files;

@@ -176,7 +176,7 @@ public sealed class DigitImagePreprocessorTests : IDisposable
 
         var ex = act.Should().Throw<DigitImageException>().Which;
         ex.Problem.Should().Be(DigitImageProblem.TooLarge);
-        ex.Message.Should().Be($"{path}: the PNG image is 100,000×100,000 pixels; the limit is 16,384 pixels per side. It was not decoded.");
+        ex.Message.Should().Be($"{path}: the PNG image is 100,000×100,000 pixels; the limit is 16,384 pixels per side (MaxSidePixels). It was not decoded.");
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class DigitImagePreprocessorTests : IDisposable
         var act = () => new DigitImagePreprocessor(options).Preprocess(stream, "wide.png");
 
         act.Should().Throw<DigitImageException>()
-            .Which.Message.Should().Be("wide.png: the PNG image is 2,000×1,000 pixels (2,000,000 pixels); the limit is 1,000,000 pixels. It was not decoded.");
+            .Which.Message.Should().Be("wide.png: the PNG image is 2,000×1,000 pixels (2,000,000 pixels); the limit is 1,000,000 pixels (MaxPixelCount). It was not decoded.");
     }
 
     [Fact]

@@ -130,6 +130,28 @@ internal static class DigitImages
         return png.ToArray();
     }
 
+    /// <summary>One PNG chunk: length, type, data and a correct CRC.</summary>
+    public static byte[] PngChunk(string type, byte[] data)
+    {
+        using var chunk = new MemoryStream();
+        WriteChunk(chunk, type, data);
+        return chunk.ToArray();
+    }
+
+    /// <summary>Recomputes the CRC of every chunk of a PNG (after the signature) whose structure is intact, so that a mutated file gets past the CRC checks; stops at the first chunk that runs past the end.</summary>
+    public static void FixPngCrcs(byte[] png)
+    {
+        int offset = 8;
+        while (offset + 12 <= png.Length)
+        {
+            uint length = (uint)(png[offset] << 24 | png[offset + 1] << 16 | png[offset + 2] << 8 | png[offset + 3]);
+            if (length > png.Length - offset - 12) return;
+            uint crc = Crc32(png[(offset + 4)..(offset + 8 + (int)length)]);
+            WriteBigEndian(png, offset + 8 + (int)length, crc);
+            offset += 12 + (int)length;
+        }
+    }
+
     private static void WriteChunk(Stream stream, string type, byte[] data)
     {
         var length = new byte[4];

@@ -8,6 +8,7 @@ using Mnist.Predict;
 using Mnist.Predict.Classification;
 using Mnist.Predict.Samples;
 using Mnist.Runtime;
+using Mnist.Samples;
 using Mnist.Tests.Data;
 using Mnist.Tests.Infrastructure;
 using Mnist.Training.Optimizers;
@@ -52,6 +53,23 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         return (code, output.ToString(), error.ToString());
     }
 
+    private static (int Code, string Output, string Error) RunPredict(PredictSettings settings, Func<string, IDigitClassifier> load)
+    {
+        var output = new StringWriter(CultureInfo.InvariantCulture);
+        var error = new StringWriter(CultureInfo.InvariantCulture);
+        int code = PredictApp.Predict(settings, load, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The only line of <paramref name="error"/>, which must start with "error: ".</summary>
+    private static string SingleErrorLine(string error)
+    {
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        lines.Should().ContainSingle("every failure is exactly one line: {0}", error);
+        lines[0].Should().StartWith("error: ");
+        return lines[0];
+    }
+
     private static int LabelOf(string sampleFile) => int.Parse(Path.GetFileName(sampleFile).Split('-')[1], CultureInfo.InvariantCulture);
 
     private static int TestIndexOf(string sampleFile) => int.Parse(Path.GetFileNameWithoutExtension(sampleFile).Split('-')[2]["test".Length..], CultureInfo.InvariantCulture);
@@ -69,7 +87,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
 
         var (code, output, error) = Run("--model", folder, SampleImages);
 
-        code.Should().Be(PredictApp.ExitSuccess, error);
+        code.Should().Be(ExitCodes.Success, error);
         output.Should().StartWith("Classifier: ensemble ensemble (2 members, ArithmeticMean, 10 classes, input 1×28×28)");
         using var classifier = Mnist.Predict.Classification.DigitClassifierLoader.Load(folder);
         using var loaded = Mnist.Ensemble.ModelEnsemble.Load(folder);
@@ -128,7 +146,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
 
         var (code, output, error) = Run("--model", model, SampleImages, broken, blank);
 
-        code.Should().Be(PredictApp.ExitSomeImagesFailed);
+        code.Should().Be(ExitCodes.PartialFailure);
         error.Should().Contain($"error: {broken}: not an image in a supported format");
         error.Should().Contain($"error: {blank}: the image is blank");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -158,7 +176,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
 
         var (code, output, _) = Run("--model", modelPath, "--top", "10", file);
 
-        code.Should().Be(PredictApp.ExitSuccess);
+        code.Should().Be(ExitCodes.Success);
         var printed = ParseTop(output.Split('\n')[1]);
         printed.Should().HaveCount(10);
         using var model = SequentialModel.Load(modelPath);
@@ -178,7 +196,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
 
         var (code, _, _) = Run("-m", model, "--save-preprocessed", folder, file);
 
-        code.Should().Be(PredictApp.ExitSuccess);
+        code.Should().Be(ExitCodes.Success);
         using var saved = Image.Load<L8>(Path.Combine(folder, Path.GetFileNameWithoutExtension(file) + ".png"));
         var pixels = new byte[28 * 28];
         saved.CopyPixelDataTo(pixels);
@@ -186,23 +204,171 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
     }
 
     [Fact]
-    public void Usage_and_model_errors_exit_with_code_2()
+    public void Usage_errors_exit_with_code_2_and_unloadable_models_with_code_3()
     {
         string image = Directory.GetFiles(SampleImages).First();
 
         var noModel = Run(image);
-        noModel.Code.Should().Be(PredictApp.ExitUsageOrModelError);
+        noModel.Code.Should().Be(ExitCodes.Usage);
         noModel.Error.Should().Contain("Option '--model' is required");
-
-        var missingModel = Run("--model", _dir.Combine("nope.mnistmodel"), image);
-        missingModel.Code.Should().Be(PredictApp.ExitUsageOrModelError);
-        missingModel.Error.Should().Contain("cannot load the model").And.Contain("nope.mnistmodel");
 
         string notAModel = _dir.Combine("fake.mnistmodel");
         File.WriteAllText(notAModel, "{}");
-        Run("--model", notAModel, image).Code.Should().Be(PredictApp.ExitUsageOrModelError);
+        var badTop = Run("--model", notAModel, "--top", "0", image);
+        badTop.Code.Should().Be(ExitCodes.Usage);
+        badTop.Error.Should().Contain("--top must be at least 1");
 
-        Run("--model", notAModel, "--top", "0", image).Error.Should().Contain("--top must be at least 1");
+        var missingModel = Run("--model", _dir.Combine("nope.mnistmodel"), image);
+        missingModel.Code.Should().Be(ExitCodes.BadInput);
+        SingleErrorLine(missingModel.Error).Should().StartWith($"error: {_dir.Combine("nope.mnistmodel")}: cannot load the model: ");
+
+        var fake = Run("--model", notAModel, image);
+        fake.Code.Should().Be(ExitCodes.BadInput);
+        SingleErrorLine(fake.Error).Should().StartWith($"error: {notAModel}: cannot load the model: ");
+    }
+
+    [Fact]
+    public void A_loader_failure_of_any_kind_is_one_error_line_naming_the_model_file()
+    {
+        // What crafted model files made the loader throw before Core checked them: an overflow, a native allocation
+        // failure whose message carries native stack frames.
+        string image = Directory.GetFiles(SampleImages).First();
+        var settings = new PredictSettings("evil.mnistmodel", [image]);
+        Exception[] failures =
+        [
+            new OverflowException("Arithmetic operation resulted in an overflow."),
+            new System.Runtime.InteropServices.ExternalException("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory\nframe #0: c10::ThrowEnforceNotMet\nframe #1: at::empty"),
+            new OutOfMemoryException(),
+        ];
+
+        foreach (var failure in failures)
+        {
+            var (code, output, error) = RunPredict(settings, _ => throw failure);
+
+            code.Should().Be(ExitCodes.BadInput, failure.GetType().Name);
+            SingleErrorLine(error).Should().StartWith($"error: evil.mnistmodel: cannot load the model: {failure.GetType().Name}: ");
+            error.Should().NotContain("frame #").And.NotContain("   at ");
+            output.Should().BeEmpty();
+        }
+
+        var noTorch = RunPredict(settings, _ => throw new TorchRuntimeException("LibTorch was not found.\nInstall TorchSharp-cpu."));
+        noTorch.Code.Should().Be(ExitCodes.Environment);
+        SingleErrorLine(noTorch.Error).Should().Be("error: LibTorch cannot be loaded: LibTorch was not found. Install TorchSharp-cpu.");
+    }
+
+    [Fact]
+    public void A_classifier_that_outputs_nan_is_refused_naming_the_model_file_and_nothing_is_printed_as_a_prediction()
+    {
+        string[] images = Directory.GetFiles(SampleImages).Order(StringComparer.Ordinal).Take(3).ToArray();
+        var settings = new PredictSettings("poisoned.mnistmodel", images);
+
+        foreach (float bad in new[] { float.NaN, float.PositiveInfinity })
+        {
+            var (code, output, error) = RunPredict(settings, _ => new FixedClassifier(bad));
+
+            code.Should().Be(ExitCodes.BadInput);
+            SingleErrorLine(error).Should().Be($"error: poisoned.mnistmodel: the model's output for {images[0]} is not a finite probability "
+                                               + "(its weights are probably NaN or infinite); nothing was classified.");
+            output.Should().NotContain("%").And.NotContain("NaN").And.NotContain("classified");
+        }
+
+        var fine = RunPredict(settings, _ => new FixedClassifier(0.1f));
+        fine.Code.Should().Be(ExitCodes.Success, fine.Error);
+    }
+
+    [Fact]
+    public void A_model_file_with_nan_weights_is_refused_with_exit_code_3_and_one_error_line_naming_it()
+    {
+        // Core may refuse the file when loading it, or the app refuses its output: either way one line, exit 3, no "NaN %".
+        string path = _dir.Combine("nan.mnistmodel");
+        using (var model = Sequential.Input(1, 28, 28).Normalize(33f, 78f).Flatten().Dense(10, Activation.Softmax).Build(new ModelOptions { Seed = 2 }))
+        {
+            using (torch.no_grad())
+            {
+                foreach (var parameter in model.Network.parameters()) parameter.fill_(float.NaN);
+            }
+
+            model.Save(path);
+        }
+
+        var (code, output, error) = Run("--model", path, SampleImages);
+
+        code.Should().Be(ExitCodes.BadInput);
+        SingleErrorLine(error).Should().StartWith($"error: {path}: ");
+        output.Should().NotContain("NaN");
+    }
+
+    [Fact]
+    public void A_classifier_that_fails_while_classifying_is_one_error_line_naming_the_model_file()
+    {
+        var settings = new PredictSettings("broken.mnistmodel", [Directory.GetFiles(SampleImages).First()]);
+
+        var (code, _, error) = RunPredict(settings, _ => new FixedClassifier(0.1f, fail: true));
+
+        code.Should().Be(ExitCodes.BadInput);
+        SingleErrorLine(error).Should().Be("error: broken.mnistmodel: the model failed to classify the images: ExternalException: shape '[1, 10]' is invalid");
+    }
+
+    [Fact]
+    public void When_every_image_fails_the_exit_code_is_3_and_each_failure_is_one_line()
+    {
+        string broken = _dir.Combine("broken.png");
+        File.WriteAllText(broken, "not a png");
+        string missing = _dir.Combine("missing.jpg");
+        var settings = new PredictSettings("model.mnistmodel", [broken, missing]);
+
+        var (code, output, error) = RunPredict(settings, _ => new FixedClassifier(0.1f));
+
+        code.Should().Be(ExitCodes.BadInput);
+        error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().SatisfyRespectively(
+            first => first.Should().StartWith($"error: {broken}: not an image"),
+            second => second.Should().StartWith($"error: {missing}: cannot be read"));
+        output.Should().EndWith("0 of 2 image(s) classified; 2 failed." + Environment.NewLine);
+
+        string empty = _dir.Combine("empty");
+        Directory.CreateDirectory(empty);
+        var none = RunPredict(settings with { Images = [empty] }, _ => new FixedClassifier(0.1f));
+        none.Code.Should().Be(ExitCodes.BadInput);
+        SingleErrorLine(none.Error).Should().StartWith($"error: {empty}: no image files found");
+    }
+
+    [Fact]
+    public void An_unusable_save_preprocessed_path_is_one_error_line_with_exit_code_4_and_no_stack_trace()
+    {
+        string image = Directory.GetFiles(SampleImages).First();
+        string aFile = _dir.Combine("a-file.txt");
+        File.WriteAllText(aFile, "in the way");
+        string[] unusable =
+        [
+            aFile, // a file where the folder should be
+            Path.Combine(aFile, "seen"), // a file as the parent
+            _dir.Combine("no", "such", "parent"), // a parent that does not exist (only the last folder is created)
+            "/proc/mnist-seen", // a read-only parent, read-only even for root
+        ];
+
+        foreach (string folder in unusable)
+        {
+            var (code, output, error) = RunPredict(new PredictSettings("model.mnistmodel", [image], SavePreprocessedDirectory: folder), _ => new FixedClassifier(0.1f));
+
+            code.Should().Be(ExitCodes.Environment, folder);
+            SingleErrorLine(error).Should().StartWith($"error: {folder}: cannot write the preprocessed images: ");
+            error.Should().NotContain("   at ");
+            output.Should().NotContain("classified");
+        }
+
+        Directory.Exists(_dir.Combine("no")).Should().BeFalse("nothing is created for a path that cannot be used");
+    }
+
+    [Fact]
+    public void Save_preprocessed_creates_the_last_folder_of_the_path()
+    {
+        string folder = _dir.Combine("seen");
+        string image = Directory.GetFiles(SampleImages, "digit-3-*").Single();
+
+        var (code, _, error) = RunPredict(new PredictSettings("model.mnistmodel", [image], SavePreprocessedDirectory: folder), _ => new FixedClassifier(0.1f));
+
+        code.Should().Be(ExitCodes.Success, error);
+        Directory.GetFiles(folder).Select(Path.GetFileName).Should().Equal(Path.GetFileNameWithoutExtension(image) + ".png");
     }
 
     [Fact]
@@ -214,6 +380,32 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         var act = () => new ModelDigitClassifier(model, "rgb.mnistmodel");
 
         act.Should().Throw<ArgumentException>().WithMessage("rgb.mnistmodel: the model's input is*one channel of square images*");
+    }
+
+    /// <summary>A classifier that gives every image the same probabilities: <paramref name="value"/> for each of 10 classes.</summary>
+    private sealed class FixedClassifier(float value, bool fail = false) : IDigitClassifier
+    {
+        public string Description => "fixed";
+
+        public int ClassCount => 10;
+
+        public int ImageSize => 28;
+
+        public float[,] PredictProba(float[] batch0To255, int count)
+        {
+            if (fail) throw new System.Runtime.InteropServices.ExternalException("shape '[1, 10]' is invalid\nframe #0: at::infer_size");
+            var result = new float[count, ClassCount];
+            for (int i = 0; i < count; i++)
+            {
+                for (int c = 0; c < ClassCount; c++) result[i, c] = value;
+            }
+
+            return result;
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     private static List<(int Class, double Percent)> ParseTop(string line)
