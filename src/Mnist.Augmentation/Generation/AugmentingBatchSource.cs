@@ -8,7 +8,9 @@ namespace Mnist.Augmentation;
 /// <summary>
 /// The augmenting batch generator (Keras' <c>ImageDataGenerator.flow</c>) as an <see cref="IBatchSource"/>:
 /// worker threads augment whole batches ahead of the consumer into a bounded prefetch queue, so augmentation
-/// overlaps training; batches are yielded in order. Created by <see cref="AugmentedDataset.Flow"/>.
+/// overlaps training; batches are yielded in order. Created by <see cref="AugmentedDataset.Flow"/>. To augment the
+/// batches of any other <see cref="IBatchSource"/>, on the consumer's thread, see
+/// <see cref="BatchSourceAugmentationExtensions.Augment(IBatchSource, AugmentationOptions, int?)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Deterministic: sample i of epoch e is transformed by <see cref="RandomAffineAugmenter.Draw(int, int, int, int, int)"/>
