@@ -100,12 +100,11 @@ Console.WriteLine("|---|---|");
 var augmentSet = splits.Train.Slice(0, Math.Min(20_000, splits.Train.Count));
 foreach (int workers in new[] { 1, 2 })
 {
-    var options = KnownAugmentations.KerasNotebook2017;
-    options.WorkerCount = workers;
+    var execution = new AugmentationExecutionOptions { WorkerCount = workers };
     double rate = Measure.MedianRate(repeats, () =>
     {
         int n = 0;
-        foreach (var b in augmentSet.Augment(options).Flow(64, shuffle: true, seed: 1).GetBatches(0))
+        foreach (var b in augmentSet.Augment(KnownAugmentations.KerasNotebook2017).Flow(64, shuffle: true, seed: 1, execution: execution).GetBatches(0))
         {
             n += b.Count;
             b.Dispose();

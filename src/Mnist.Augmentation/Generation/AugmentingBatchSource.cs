@@ -8,7 +8,9 @@ namespace Mnist.Augmentation;
 /// <summary>
 /// The augmenting batch generator (Keras' <c>ImageDataGenerator.flow</c>) as an <see cref="IBatchSource"/>:
 /// worker threads augment whole batches ahead of the consumer into a bounded prefetch queue, so augmentation
-/// overlaps training; batches are yielded in order.
+/// overlaps training; batches are yielded in order. Created by <see cref="AugmentedDataset.Flow"/>. To augment the
+/// batches of any other <see cref="IBatchSource"/>, on the consumer's thread, see
+/// <see cref="BatchSourceAugmentationExtensions.Augment(IBatchSource, AugmentationOptions, int?)"/>.
 /// </summary>
 /// <remarks>
 /// <para>Deterministic: sample i of epoch e is transformed by <see cref="RandomAffineAugmenter.Draw(int, int, int, int, int)"/>
@@ -25,9 +27,13 @@ public sealed class AugmentingBatchSource : IBatchSource
     private int _activeWorkers;
     private int _rentedBuffers;
 
-    internal AugmentingBatchSource(AugmentedDataset source, int batchSize, bool shuffle, int seed, bool dropLast)
+    internal AugmentingBatchSource(AugmentedDataset source, int batchSize, bool shuffle, int seed, bool dropLast, AugmentationExecutionOptions? execution)
     {
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
+        var settings = execution?.Clone() ?? new AugmentationExecutionOptions();
+        settings.Validate();
+        WorkerCount = settings.WorkerCount;
+        PrefetchBatches = settings.PrefetchBatches;
         _source = source;
         BatchSize = batchSize;
         Shuffle = shuffle;
@@ -53,11 +59,11 @@ public sealed class AugmentingBatchSource : IBatchSource
     /// <summary>Whether the last, smaller batch of an epoch is dropped.</summary>
     public bool DropLast { get; }
 
-    /// <summary>Worker threads augmenting ahead of the consumer.</summary>
-    public int WorkerCount => _source.WorkerCount;
+    /// <summary>Worker threads augmenting ahead of the consumer (<see cref="AugmentationExecutionOptions.WorkerCount"/>).</summary>
+    public int WorkerCount { get; }
 
-    /// <summary>Maximum number of batches prepared ahead of the consumer.</summary>
-    public int PrefetchBatches => _source.PrefetchBatches;
+    /// <summary>Maximum number of batches prepared ahead of the consumer (<see cref="AugmentationExecutionOptions.PrefetchBatches"/>).</summary>
+    public int PrefetchBatches { get; }
 
     /// <inheritdoc />
     public int SampleCount => DropLast ? Dataset.Count / BatchSize * BatchSize : Dataset.Count;

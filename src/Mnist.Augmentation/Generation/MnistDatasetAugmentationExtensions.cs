@@ -2,13 +2,16 @@ using Mnist.Data;
 
 namespace Mnist.Augmentation;
 
-/// <summary>Extension methods that attach random affine augmentation to a <see cref="MnistDataset"/>.</summary>
+/// <summary>
+/// Extension methods that attach random affine augmentation to a <see cref="MnistDataset"/>. For any other
+/// <see cref="Batching.IBatchSource"/> see <see cref="BatchSourceAugmentationExtensions"/>.
+/// </summary>
 public static class MnistDatasetAugmentationExtensions
 {
     /// <summary>
     /// Pairs <paramref name="dataset"/> with the augmentation <paramref name="options"/> describe; call
-    /// <see cref="AugmentedDataset.Flow"/> on the result for the batch generator:
-    /// <c>train.Augment(KnownAugmentations.KerasNotebook2017).Flow(batchSize: 64, seed: 1)</c>.
+    /// <see cref="AugmentedDataset.Flow"/> on the result for the batch generator, which takes the seed and the
+    /// execution settings: <c>train.Augment(KnownAugmentations.KerasNotebook2017).Flow(batchSize: 64, seed: 1)</c>.
     /// </summary>
     /// <param name="dataset">The samples.</param>
     /// <param name="options">The augmentation; validated and copied.</param>

@@ -1,16 +1,23 @@
 namespace Mnist.Augmentation;
 
 /// <summary>
-/// Settings of the random affine augmentation, named after Keras' <c>ImageDataGenerator</c> arguments with their units
-/// in the names. Mutable; <see cref="Validate"/> (called by <see cref="RandomAffineAugmenter"/> and
-/// <see cref="MnistDatasetAugmentationExtensions.Augment(Data.MnistDataset, AugmentationOptions)"/>) checks it and the
-/// augmenter takes an immutable snapshot. All ranges default to 0 (no augmentation), like Keras.
+/// The geometry of the random affine augmentation — ranges, fill, interpolation and convention — named after Keras'
+/// <c>ImageDataGenerator</c> arguments with their units in the names. All ranges default to 0 (no augmentation), like
+/// Keras.
 /// </summary>
 /// <remarks>
-/// Per image the augmenter draws θ ~ U(−<see cref="RotationRangeDegrees"/>, +…), a horizontal shift
+/// <para>Mutable, like the library's other options types; <see cref="Validate"/> is called where the options are
+/// consumed (<see cref="RandomAffineAugmenter"/>, and through it both <c>Augment</c> extensions), which take an
+/// immutable snapshot, so later changes to the object affect nothing already created.
+/// <see cref="KnownAugmentations"/> returns a fresh instance per call, so its presets cannot be altered.</para>
+/// <para>Only the picture is described here. How the generator runs (threads, prefetch) is
+/// <see cref="AugmentationExecutionOptions"/>, and the seed is given to <see cref="AugmentedDataset.Flow"/> or
+/// <see cref="BatchSourceAugmentationExtensions.Augment(Batching.IBatchSource, AugmentationOptions, int?)"/>, so one
+/// geometry serves every run and every ensemble member.</para>
+/// <para>Per image the augmenter draws θ ~ U(−<see cref="RotationRangeDegrees"/>, +…), a horizontal shift
 /// ~ U(−<see cref="WidthShiftRange"/>, +…)·W, a vertical shift ~ U(−<see cref="HeightShiftRange"/>, +…)·H, a shear
 /// ~ U(−<see cref="ShearRangeDegrees"/>, +…) and zoom factors zx, zy drawn independently from the zoom interval.
-/// See docs/augmentation.md for the exact formula.
+/// See docs/augmentation.md for the exact formula.</para>
 /// </remarks>
 public sealed class AugmentationOptions
 {
@@ -59,30 +66,6 @@ public sealed class AugmentationOptions
     /// <summary>Geometry convention (modern Keras or Keras 1.x). Default <see cref="TransformConvention.Modern"/>.</summary>
     public TransformConvention Convention { get; set; } = TransformConvention.Modern;
 
-    /// <summary>
-    /// Seed of the shuffling and of every random draw; null (default) picks one at random when a generator is created
-    /// (the generator reports it). A seed passed to <c>Flow</c> takes precedence.
-    /// </summary>
-    public int? Seed { get; set; }
-
-    /// <summary>
-    /// Number of threads that augment batches ahead of the consumer. Default 1: on small machines LibTorch's OpenMP
-    /// threads slow down badly when other threads compete, and one worker already outpaces CPU training by far.
-    /// </summary>
-    public int WorkerCount { get; set; } = DefaultWorkerCount;
-
-    /// <summary>Maximum number of batches prepared ahead of the consumer (the bounded prefetch queue). Default 3.</summary>
-    public int PrefetchBatches { get; set; } = DefaultPrefetchBatches;
-
-    /// <summary>Default of <see cref="WorkerCount"/>.</summary>
-    public const int DefaultWorkerCount = 1;
-
-    /// <summary>Default of <see cref="PrefetchBatches"/>.</summary>
-    public const int DefaultPrefetchBatches = 3;
-
-    /// <summary>Upper limit of <see cref="WorkerCount"/>.</summary>
-    public const int MaxWorkerCount = 64;
-
     /// <summary>Creates a copy of these options.</summary>
     public AugmentationOptions Clone() => (AugmentationOptions)MemberwiseClone();
 
@@ -126,10 +109,6 @@ public sealed class AugmentationOptions
             throw new ArgumentOutOfRangeException(nameof(Interpolation), Interpolation, $"{nameof(Interpolation)} {(int)Interpolation} is not a defined interpolation.");
         if (!Enum.IsDefined(Convention))
             throw new ArgumentOutOfRangeException(nameof(Convention), Convention, $"{nameof(Convention)} {(int)Convention} is not a defined convention.");
-        if (WorkerCount is < 1 or > MaxWorkerCount)
-            throw new ArgumentOutOfRangeException(nameof(WorkerCount), WorkerCount, $"{nameof(WorkerCount)} must be between 1 and {MaxWorkerCount}; got {WorkerCount}.");
-        if (PrefetchBatches < 1)
-            throw new ArgumentOutOfRangeException(nameof(PrefetchBatches), PrefetchBatches, $"{nameof(PrefetchBatches)} must be at least 1; got {PrefetchBatches}.");
     }
 
     private static void RequireRange(double value, string name)

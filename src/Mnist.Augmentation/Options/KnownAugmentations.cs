@@ -1,6 +1,11 @@
 namespace Mnist.Augmentation;
 
-/// <summary>Ready-made <see cref="AugmentationOptions"/>; every property returns a new, modifiable instance.</summary>
+/// <summary>
+/// Ready-made <see cref="AugmentationOptions"/> (geometry only), in the manner of ImageSharp's <c>Known*</c> catalogues.
+/// The catalogue itself cannot be altered: every property returns a new instance, which the caller may change freely
+/// (<c>var o = KnownAugmentations.KerasNotebook2017; o.FillMode = FillMode.Constant;</c>) without affecting the next
+/// call or anyone else's copy.
+/// </summary>
 public static class KnownAugmentations
 {
     /// <summary>The shear range of the 2017 notebook, 0.3 radians, in degrees (≈ 17.19°).</summary>

@@ -8,7 +8,7 @@ using SixLabors.ImageSharp.Processing.Processors.Transforms;
 namespace Mnist.Augmentation;
 
 /// <summary>
-/// Applies <see cref="AffineParameters"/> to greyscale byte images with ImageSharp, reusing its buffers; one per thread.
+/// Applies <see cref="AffineParameters"/> to greyscale images (bytes, or floats on the 0–255 scale) with ImageSharp, reusing its buffers; one per thread.
 /// </summary>
 /// <remarks>
 /// <para>ImageSharp's transform matrix is forward (input → output) and, like scipy, it samples at integer pixel
@@ -30,6 +30,7 @@ internal sealed class AffineWarper : IDisposable
     private const float Scale = 257f;
     private readonly Image<L16> _source;
     private readonly Memory<L16> _sourcePixels;
+    private readonly float[] _input; // the input as read (the fill pass samples it)
     private readonly IResampler _resampler;
     private readonly FillMode _fillMode;
     private readonly float _fillValue;
@@ -54,6 +55,7 @@ internal sealed class AffineWarper : IDisposable
         if (!_source.DangerousTryGetSinglePixelMemory(out _sourcePixels))
             throw new InvalidOperationException("ImageSharp did not allocate the image contiguously.");
         _targetSize = new Size(width, height);
+        _input = new float[width * height];
     }
 
     public int Width { get; }
@@ -63,11 +65,49 @@ internal sealed class AffineWarper : IDisposable
     /// <summary>Transforms <paramref name="image"/> (W×H bytes) into <paramref name="destination"/> (W×H floats, 0–255 scale).</summary>
     public void Warp(ReadOnlySpan<byte> image, in AffineParameters parameters, Span<float> destination)
     {
+        destination = CheckSizes(image, destination);
+        Span<L16> pixels = _sourcePixels.Span;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            byte value = image[i];
+            pixels[i] = new L16((ushort)(value * 257));
+            _input[i] = value;
+        }
+
+        Transform(parameters, destination);
+    }
+
+    /// <summary>
+    /// Transforms <paramref name="image"/> (W×H floats, 0–255 scale) into <paramref name="destination"/>. Input values
+    /// are clamped to [0, 255] (NaN reads as 0) and held to the 16-bit working precision (steps of 1/257 grey level),
+    /// so integral grey levels give exactly the result of the byte overload.
+    /// </summary>
+    public void Warp(ReadOnlySpan<float> image, in AffineParameters parameters, Span<float> destination)
+    {
+        destination = CheckSizes(image, destination);
+        Span<L16> pixels = _sourcePixels.Span;
+        for (int i = 0; i < pixels.Length; i++)
+        {
+            float value = image[i];
+            ushort packed = value > 0 ? (value < 255 ? (ushort)MathF.Round(value * Scale) : ushort.MaxValue) : (ushort)0; // NaN fails "> 0"
+            pixels[i] = new L16(packed);
+            _input[i] = packed / Scale;
+        }
+
+        Transform(parameters, destination);
+    }
+
+    private Span<float> CheckSizes<T>(ReadOnlySpan<T> image, Span<float> destination)
+    {
         int size = Width * Height;
         if (image.Length != size) throw new ArgumentException($"Expected {size} pixels; got {image.Length}.", nameof(image));
         if (destination.Length < size) throw new ArgumentException($"Destination needs {size} elements; got {destination.Length}.", nameof(destination));
-        destination = destination[..size];
+        return destination[..size];
+    }
 
+    /// <summary>Transforms the input already written to the source image and to <see cref="_input"/>.</summary>
+    private void Transform(in AffineParameters parameters, Span<float> destination)
+    {
         // Output → input map p_in = A·p + b (Keras), composed with MathNet; ImageSharp wants its inverse.
         Matrix<double> map = parameters.GetOutputToInputMatrix(Width, Height, _convention);
         Matrix<double> forward = map.Inverse();
@@ -76,7 +116,7 @@ internal sealed class AffineWarper : IDisposable
             (float)forward[0, 1], (float)forward[1, 1],
             (float)forward[0, 2], (float)forward[1, 2]);
 
-        var ink = CopyToSource(image);
+        var ink = InkBounds();
         if (ink.IsEmpty)
         {
             destination.Clear();
@@ -87,26 +127,23 @@ internal sealed class AffineWarper : IDisposable
             if (!result.DangerousTryGetSinglePixelMemory(out var memory))
                 throw new InvalidOperationException("ImageSharp did not allocate the result contiguously.");
             var pixels = memory.Span;
-            for (int i = 0; i < size; i++) destination[i] = pixels[i].PackedValue / Scale;
+            for (int i = 0; i < destination.Length; i++) destination[i] = pixels[i].PackedValue / Scale;
         }
 
-        FillOutside(image, map, destination);
+        FillOutside(map, destination);
     }
 
-    /// <summary>Writes the input into the 16-bit source image; returns the non-zero bounding box plus a one-pixel margin (clipped), or an empty rectangle.</summary>
-    private Rectangle CopyToSource(ReadOnlySpan<byte> image)
+    /// <summary>The non-zero bounding box of the source image plus a one-pixel margin (clipped), or an empty rectangle.</summary>
+    private Rectangle InkBounds()
     {
-        Span<L16> pixels = _sourcePixels.Span;
+        ReadOnlySpan<L16> pixels = _sourcePixels.Span;
         int left = Width, right = -1, top = Height, bottom = -1;
         for (int y = 0; y < Height; y++)
         {
-            var row = image.Slice(y * Width, Width);
-            var target = pixels.Slice(y * Width, Width);
+            var row = pixels.Slice(y * Width, Width);
             for (int x = 0; x < row.Length; x++)
             {
-                byte value = row[x];
-                target[x] = new L16((ushort)(value * 257));
-                if (value == 0) continue;
+                if (row[x].PackedValue == 0) continue;
                 if (x < left) left = x;
                 if (x > right) right = x;
                 if (y < top) top = y;
@@ -123,7 +160,7 @@ internal sealed class AffineWarper : IDisposable
     }
 
     /// <summary>Gives every output pixel whose source position lies outside the input its fill-mode value.</summary>
-    private void FillOutside(ReadOnlySpan<byte> image, Matrix<double> map, Span<float> destination)
+    private void FillOutside(Matrix<double> map, Span<float> destination)
     {
         double m00 = map[0, 0], m01 = map[0, 1], m02 = map[0, 2], m10 = map[1, 0], m11 = map[1, 1], m12 = map[1, 2];
         double maxX = Width - 1, maxY = Height - 1;
@@ -135,13 +172,14 @@ internal sealed class AffineWarper : IDisposable
                 double sx = (m00 * x) + rowX;
                 double sy = (m10 * x) + rowY;
                 if (sx >= 0 && sx <= maxX && sy >= 0 && sy <= maxY) continue;
-                destination[(y * Width) + x] = _fillMode == FillMode.Constant ? _fillValue : SampleExtended(image, sx, sy);
+                destination[(y * Width) + x] = _fillMode == FillMode.Constant ? _fillValue : SampleExtended(sx, sy);
             }
         }
     }
 
-    private float SampleExtended(ReadOnlySpan<byte> image, double sx, double sy)
+    private float SampleExtended(double sx, double sy)
     {
+        ReadOnlySpan<float> image = _input;
         if (_nearest)
         {
             int xn = Extend((int)Math.Floor(sx + 0.5), Width), yn = Extend((int)Math.Floor(sy + 0.5), Height);

@@ -1,4 +1,5 @@
 using Mnist.Augmentation;
+using Mnist.Data;
 
 namespace Mnist.Tests.Augmentation;
 
@@ -20,8 +21,6 @@ public class AugmentationOptionsTests
         { o => o.FillMode = (FillMode)17, nameof(AugmentationOptions.FillMode) },
         { o => o.Interpolation = (Interpolation)5, nameof(AugmentationOptions.Interpolation) },
         { o => o.Convention = (TransformConvention)9, nameof(AugmentationOptions.Convention) },
-        { o => o.WorkerCount = 0, nameof(AugmentationOptions.WorkerCount) },
-        { o => o.PrefetchBatches = 0, nameof(AugmentationOptions.PrefetchBatches) },
     };
 
     [Theory]
@@ -44,8 +43,6 @@ public class AugmentationOptionsTests
 
         options.FillMode.Should().Be(FillMode.Nearest);
         options.Interpolation.Should().Be(Interpolation.Bilinear);
-        options.WorkerCount.Should().Be(1);
-        options.PrefetchBatches.Should().Be(3);
         new RandomAffineAugmenter(options).Draw(seed: 3, epoch: 1, index: 7, 28, 28).Should().Be(AffineParameters.Identity);
     }
 
@@ -101,6 +98,62 @@ public class AugmentationOptionsTests
         augmenter.Draw(5, 2, 40, 28, 28).Should().NotBe(augmenter.Draw(5, 3, 40, 28, 28));
         augmenter.Draw(5, 2, 40, 28, 28).Should().NotBe(augmenter.Draw(6, 2, 40, 28, 28));
         augmenter.Draw(5, 2, 40, 28, 28).Should().NotBe(augmenter.Draw(5, 2, 41, 28, 28));
+    }
+
+    [Fact]
+    public void Every_preset_call_returns_a_fresh_instance_so_the_catalogue_cannot_be_altered()
+    {
+        var first = KnownAugmentations.KerasNotebook2017;
+        first.RotationRangeDegrees = 45;
+        first.FillMode = FillMode.Constant;
+
+        var second = KnownAugmentations.KerasNotebook2017;
+
+        second.Should().NotBeSameAs(first);
+        second.RotationRangeDegrees.Should().Be(8);
+        second.FillMode.Should().Be(FillMode.Nearest);
+        KnownAugmentations.KerasNotebookModern.Should().NotBeSameAs(KnownAugmentations.KerasNotebookModern);
+    }
+
+    [Fact]
+    public void Execution_defaults_are_one_worker_and_three_prefetched_batches()
+    {
+        var execution = new AugmentationExecutionOptions();
+
+        execution.WorkerCount.Should().Be(AugmentationExecutionOptions.DefaultWorkerCount).And.Be(1);
+        execution.PrefetchBatches.Should().Be(AugmentationExecutionOptions.DefaultPrefetchBatches).And.Be(3);
+        execution.Invoking(e => e.Validate()).Should().NotThrow();
+    }
+
+    [Theory]
+    [InlineData(0, 3, nameof(AugmentationExecutionOptions.WorkerCount))]
+    [InlineData(-1, 3, nameof(AugmentationExecutionOptions.WorkerCount))]
+    [InlineData(AugmentationExecutionOptions.MaxWorkerCount + 1, 3, nameof(AugmentationExecutionOptions.WorkerCount))]
+    [InlineData(1, 0, nameof(AugmentationExecutionOptions.PrefetchBatches))]
+    public void Invalid_execution_settings_are_rejected_by_Flow_with_the_setting_named(int workers, int prefetch, string setting)
+    {
+        var augmented = new MnistDataset(new byte[28 * 28], new byte[1]).Augment(new AugmentationOptions());
+        var execution = new AugmentationExecutionOptions { WorkerCount = workers, PrefetchBatches = prefetch };
+
+        var act = () => augmented.Flow(1, seed: 1, execution: execution);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(setting);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage($"*{setting}*");
+    }
+
+    [Fact]
+    public void Flow_copies_the_execution_settings()
+    {
+        var execution = new AugmentationExecutionOptions { WorkerCount = 2, PrefetchBatches = 5 };
+        var source = new MnistDataset(new byte[28 * 28], new byte[1]).Augment(new AugmentationOptions()).Flow(1, seed: 1, execution: execution);
+
+        execution.WorkerCount = 7;
+        execution.PrefetchBatches = 0;
+
+        source.WorkerCount.Should().Be(2);
+        source.PrefetchBatches.Should().Be(5);
+        new MnistDataset(new byte[28 * 28], new byte[1]).Augment(new AugmentationOptions()).Flow(1, seed: 1)
+            .Should().Match<AugmentingBatchSource>(s => s.WorkerCount == 1 && s.PrefetchBatches == 3);
     }
 
     [Fact]

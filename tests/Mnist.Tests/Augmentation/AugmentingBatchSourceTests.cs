@@ -29,13 +29,7 @@ public class AugmentingBatchSourceTests
         return (images, labels, sizes);
     }
 
-    private static AugmentationOptions Notebook(int workers, int prefetch)
-    {
-        var options = KnownAugmentations.KerasNotebook2017;
-        options.WorkerCount = workers;
-        options.PrefetchBatches = prefetch;
-        return options;
-    }
+    private static AugmentationExecutionOptions Run(int workers, int prefetch) => new() { WorkerCount = workers, PrefetchBatches = prefetch };
 
     [Fact]
     public void An_epoch_yields_every_sample_once_in_batches_keeping_the_last_partial_one()
@@ -75,9 +69,9 @@ public class AugmentingBatchSourceTests
     public void The_same_seed_gives_identical_batches_whatever_the_worker_count_and_prefetch_depth()
     {
         var digits = TestDigits.First(300);
-        var one = Collect(digits.Augment(Notebook(1, 1)).Flow(64, seed: 7), epoch: 1);
-        var two = Collect(digits.Augment(Notebook(2, 4)).Flow(64, seed: 7), epoch: 1);
-        var three = Collect(digits.Augment(Notebook(3, 2)).Flow(64, seed: 7), epoch: 1);
+        var one = Collect(digits.Augment(KnownAugmentations.KerasNotebook2017).Flow(64, seed: 7, execution: Run(1, 1)), epoch: 1);
+        var two = Collect(digits.Augment(KnownAugmentations.KerasNotebook2017).Flow(64, seed: 7, execution: Run(2, 4)), epoch: 1);
+        var three = Collect(digits.Augment(KnownAugmentations.KerasNotebook2017).Flow(64, seed: 7, execution: Run(3, 2)), epoch: 1);
 
         two.Images.Should().HaveCount(one.Images.Count);
         for (int b = 0; b < one.Images.Count; b++)
@@ -117,22 +111,22 @@ public class AugmentingBatchSourceTests
     }
 
     [Fact]
-    public void The_seed_comes_from_Flow_then_the_options_then_chance()
+    public void The_seed_comes_from_Flow_and_without_one_a_random_seed_is_picked_and_reported()
     {
         var digits = TestDigits.First(10);
-        var options = new AugmentationOptions { Seed = 77 };
+        var augmented = digits.Augment(new AugmentationOptions { RotationRangeDegrees = 20 });
 
-        digits.Augment(options).Flow(seed: 5).Seed.Should().Be(5);
-        digits.Augment(options).Flow().Seed.Should().Be(77);
-        var picked = digits.Augment(new AugmentationOptions { RotationRangeDegrees = 20 }).Flow(batchSize: 10);
-        var again = digits.Augment(new AugmentationOptions { RotationRangeDegrees = 20 }).Flow(batchSize: 10, seed: picked.Seed);
+        augmented.Flow(seed: 5).Seed.Should().Be(5);
+        var picked = augmented.Flow(batchSize: 10);
+        var again = augmented.Flow(batchSize: 10, seed: picked.Seed);
         Collect(again, 0).Images[0].Should().Equal(Collect(picked, 0).Images[0]);
+        Enumerable.Range(0, 8).Select(_ => augmented.Flow().Seed).Distinct().Should().HaveCountGreaterThan(1, "each unseeded generator draws a fresh seed");
     }
 
     [Fact]
     public void A_worker_exception_surfaces_in_the_consumer_at_the_failed_batch()
     {
-        var source = TestDigits.First(200).Augment(Notebook(2, 3)).Flow(20, seed: 1);
+        var source = TestDigits.First(200).Augment(KnownAugmentations.KerasNotebook2017).Flow(20, seed: 1, execution: Run(2, 3));
         source.BeforeBatch = b =>
         {
             if (b == 3) throw new InvalidOperationException("augmentation failed on purpose");
@@ -157,7 +151,7 @@ public class AugmentingBatchSourceTests
     [Fact]
     public void Breaking_out_early_stops_the_workers_and_leaves_no_tensor_or_buffer_behind()
     {
-        var source = TestDigits.First(600).Augment(Notebook(2, 4)).Flow(20, seed: 1);
+        var source = TestDigits.First(600).Augment(KnownAugmentations.KerasNotebook2017).Flow(20, seed: 1, execution: Run(2, 4));
         Mnist.Runtime.TorchRuntime.EnsureInitialized();
         long liveBefore = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
         var taken = new List<Batch>();
@@ -178,7 +172,7 @@ public class AugmentingBatchSourceTests
     [Fact]
     public void Cancellation_stops_the_enumeration_and_the_workers()
     {
-        var source = TestDigits.First(600).Augment(Notebook(2, 3)).Flow(20, seed: 1);
+        var source = TestDigits.First(600).Augment(KnownAugmentations.KerasNotebook2017).Flow(20, seed: 1, execution: Run(2, 3));
         using var cts = new CancellationTokenSource();
         int received = 0;
 
