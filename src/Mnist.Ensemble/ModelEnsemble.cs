@@ -6,7 +6,7 @@ namespace Mnist.Ensemble;
 
 /// <summary>
 /// Several <see cref="SequentialModel"/>s of the same input and output shape whose class probabilities are combined
-/// (the notebook's <c>ModelEnsemble</c>): <c>Fit</c> trains every member with its own seed, <c>PredictProba</c> combines the
+/// (the notebook's <c>Ensemble</c> class): <c>Fit</c> trains every member with its own seed, <c>PredictProba</c> combines the
 /// members' softmax outputs (<see cref="Combination"/>), <c>Evaluate</c> reports each member and the ensemble, and
 /// <c>Save</c>/<c>Load</c> store every member with a manifest. Create it with <see cref="EnsembleBuilder"/>
 /// (<c>builder.ToEnsemble(…).Build()</c>), <see cref="FromModels"/> or <see cref="Load"/>.
@@ -73,7 +73,7 @@ public sealed partial class ModelEnsemble : IDisposable
     /// ensemble takes ownership of them (disposing it disposes them) and treats them as trained.
     /// </summary>
     /// <param name="models">At least one model; all with the same input and output shapes.</param>
-    /// <param name="seed">ModelEnsemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives (default 0).</param>
+    /// <param name="seed">Ensemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives (default 0).</param>
     /// <param name="combination">Combination rule (default arithmetic mean).</param>
     /// <exception cref="ArgumentException">No model, a null or repeated model, or shapes that differ (named in the message).</exception>
     public static ModelEnsemble FromModels(IEnumerable<SequentialModel> models, int seed = 0, EnsembleCombination combination = EnsembleCombination.ArithmeticMean)
@@ -129,7 +129,7 @@ public sealed partial class ModelEnsemble : IDisposable
             throw new ArgumentException("This model is already a member of the ensemble; build or load a separate model for each member.", nameof(model));
         _ = model.Network; // ObjectDisposedException for a disposed model
         if (model.OutputShape.Rank != 1)
-            throw new ArgumentException($"ModelEnsemble members must output one probability per class; the model outputs {model.OutputShape}.", nameof(model));
+            throw new ArgumentException($"Ensemble members must output one probability per class; the model outputs {model.OutputShape}.", nameof(model));
         if (_members.Count > 0)
         {
             var reference = _members[0].Model;
@@ -147,11 +147,11 @@ public sealed partial class ModelEnsemble : IDisposable
     /// <summary>The progress label of a member, e.g. <c>member 2/5</c>.</summary>
     internal string LabelOf(EnsembleMember member) => string.Create(CultureInfo.InvariantCulture, $"member {member.Number}/{_members.Count}");
 
-    /// <summary>E.g. <c>ModelEnsemble of 2 members (2 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean</c>.</summary>
+    /// <summary>E.g. <c>Ensemble of 2 members (2 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean</c>.</summary>
     public override string ToString() =>
         _members.Count == 0
             ? "Empty ensemble"
-            : $"ModelEnsemble of {Count} member{(Count == 1 ? string.Empty : "s")} ({TrainedMembers.Count} trained), {InputShape} → {OutputShape}, {Combination}";
+            : $"Ensemble of {Count} member{(Count == 1 ? string.Empty : "s")} ({TrainedMembers.Count} trained), {InputShape} → {OutputShape}, {Combination}";
 
     /// <summary>Disposes every member's model.</summary>
     public void Dispose()

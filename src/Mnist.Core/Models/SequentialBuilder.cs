@@ -31,10 +31,12 @@ public sealed class SequentialBuilder
     public IReadOnlyList<Layer> Layers => _layers;
 
     /// <summary>
-    /// The optimiser every built model is compiled with (Keras <c>compile</c>, set with <see cref="Compile"/>), or
+    /// A copy of the optimiser every built model is compiled with (Keras <c>compile</c>, set with <see cref="Compile"/>), or
     /// <see langword="null"/>: built models are not compiled and need <see cref="SequentialModel.Compile"/> before <c>Fit</c>.
     /// </summary>
-    public OptimizerOptions? Optimizer { get; private set; }
+    public OptimizerOptions? Optimizer => _optimizer?.Copy();
+
+    private OptimizerOptions? _optimizer;
 
     /// <summary>
     /// Compiles every model this builder builds with a copy of <paramref name="optimizer"/>, as a Keras model compiles
@@ -47,7 +49,7 @@ public sealed class SequentialBuilder
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         optimizer.Validate();
-        Optimizer = optimizer.Copy();
+        _optimizer = optimizer.Copy();
         return this;
     }
 
@@ -62,7 +64,7 @@ public sealed class SequentialBuilder
     /// <summary>A copy with the same input shape, layers and optimiser, to extend separately.</summary>
     public SequentialBuilder Clone()
     {
-        var copy = new SequentialBuilder(InputShape) { Optimizer = Optimizer?.Copy() };
+        var copy = new SequentialBuilder(InputShape) { _optimizer = _optimizer?.Copy() };
         copy._layers.AddRange(_layers);
         return copy;
     }
@@ -183,7 +185,18 @@ public sealed class SequentialBuilder
         }
 
         var model = new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
-        if (Optimizer is { } optimizer) model.Compile(optimizer.Copy());
+        if (_optimizer is { } optimizer)
+        {
+            try
+            {
+                model.Compile(optimizer.Copy());
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+        }
         return model;
     }
 

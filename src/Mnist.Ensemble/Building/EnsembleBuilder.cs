@@ -74,7 +74,7 @@ public sealed class EnsembleBuilder
         return this;
     }
 
-    /// <summary>Sets <see cref="EnsembleOptions.OptimizerFactory"/> (<see langword="null"/>: members stay uncompiled).</summary>
+    /// <summary>Sets <see cref="EnsembleOptions.OptimizerFactory"/> (<see langword="null"/>: the optimiser each member was built with, else Adam defaults).</summary>
     public EnsembleBuilder WithOptimizer(Func<OptimizerOptions>? optimizerFactory)
     {
         Options.OptimizerFactory = optimizerFactory;
@@ -107,11 +107,10 @@ public sealed class EnsembleBuilder
                     ?? throw new ArgumentException($"The member factory returned null for member {i + 1}.");
                 try
                 {
-                    if (options.OptimizerFactory is { } createOptimizer && model.OptimizerOptions is null)
-                    {
-                        var optimizer = createOptimizer() ?? throw new ArgumentException("The optimizer factory returned null.");
-                        model.Compile(optimizer);
-                    }
+                    if (options.OptimizerFactory is { } createOptimizer)
+                        model.Compile(createOptimizer() ?? throw new ArgumentException("The optimizer factory returned null."));
+                    else if (model.OptimizerOptions is null)
+                        model.Compile(new AdamOptions());
 
                     ensemble.AddMember(model, options.Weights?[i] ?? 1.0, isTrained: false);
                 }

@@ -4,14 +4,14 @@ using TorchSharp;
 
 namespace Mnist.Ensemble;
 
-/// <summary>How an <see cref="EnsembleBuilder"/> creates an <see cref="ModelEnsemble"/>. Mutable; validated by <see cref="EnsembleBuilder.Build"/>.</summary>
+/// <summary>How an <see cref="EnsembleBuilder"/> creates a <see cref="ModelEnsemble"/>. Mutable; validated by <see cref="EnsembleBuilder.Build"/>.</summary>
 public sealed class EnsembleOptions
 {
     /// <summary>Number of members; default 2 (the notebook's). Must be at least 1.</summary>
     public int MemberCount { get; set; } = 2;
 
     /// <summary>
-    /// ModelEnsemble seed; default 0. Member <c>i</c> gets its own seed derived from it (<see cref="EnsembleMember.Seed"/>), so
+    /// Ensemble seed; default 0. Member <c>i</c> gets its own seed derived from it (<see cref="EnsembleMember.Seed"/>), so
     /// members start from distinct weights and see distinct data orders, and the same seed rebuilds the same ensemble.
     /// </summary>
     public int Seed { get; set; }
@@ -26,13 +26,13 @@ public sealed class EnsembleOptions
     public IReadOnlyList<double>? Weights { get; set; }
 
     /// <summary>
-    /// Creates the optimiser options each member is compiled with (called once per member). Default: Adam with Keras'
-    /// defaults (<c>new AdamOptions()</c>, learning rate 0.001). <see langword="null"/>: members are not compiled (a member
-    /// factory that compiles its models itself, or an ensemble only used for prediction). A member that is already
-    /// compiled keeps its optimiser: one compiled by a member factory, or one built from an architecture with
-    /// <see cref="SequentialBuilder.Compile"/>, such as the <c>KnownModels</c> presets (Adam, learning rate 0.01).
+    /// Creates the optimiser options each member is compiled with (called once per member); when set, it replaces the
+    /// optimiser a member was built with. Default <see langword="null"/>: every member keeps the optimiser it was built
+    /// with — the architecture's (<see cref="SequentialBuilder.Compile"/>; the <c>KnownModels</c> presets compile Adam at
+    /// the notebook's learning rate of 0.01) or the member factory's — and a member built without one is compiled with
+    /// Adam's Keras defaults (<c>new AdamOptions()</c>, learning rate 0.001).
     /// </summary>
-    public Func<OptimizerOptions>? OptimizerFactory { get; set; } = static () => new AdamOptions();
+    public Func<OptimizerOptions>? OptimizerFactory { get; set; }
 
     /// <summary>Device the members are built on; default <see cref="DeviceType.CPU"/>.</summary>
     public DeviceType Device { get; set; } = DeviceType.CPU;

@@ -8,7 +8,7 @@ public static class SequentialBuilderEnsembleExtensions
     /// <summary>An <see cref="EnsembleBuilder"/> whose members are built from <paramref name="builder"/> (copied now).</summary>
     /// <param name="builder">The member architecture.</param>
     /// <param name="members">Number of members (default 2).</param>
-    /// <param name="seed">ModelEnsemble seed (default 0); each member derives its own.</param>
+    /// <param name="seed">Ensemble seed (default 0); each member derives its own.</param>
     public static EnsembleBuilder ToEnsemble(this SequentialBuilder builder, int members = 2, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -1,10 +1,10 @@
 namespace Mnist.Ensemble;
 
-/// <summary>How an <see cref="ModelEnsemble"/> combines its members' class probabilities into one distribution per sample.</summary>
+/// <summary>How a <see cref="ModelEnsemble"/> combines its members' class probabilities into one distribution per sample.</summary>
 public enum EnsembleCombination
 {
     /// <summary>
-    /// p̄(c) = (1/n) Σᵢ pᵢ(c): the plain average of the members' softmax outputs, as the notebook's <c>ModelEnsemble</c> does.
+    /// p̄(c) = (1/n) Σᵢ pᵢ(c): the plain average of the members' softmax outputs, as the notebook's <c>Ensemble</c> class does.
     /// Member weights are ignored.
     /// </summary>
     ArithmeticMean,

@@ -2,7 +2,7 @@ using Mnist.Models;
 
 namespace Mnist.Ensemble;
 
-/// <summary>One model of an <see cref="ModelEnsemble"/>, with its seed, weight and training state. Owned by the ensemble.</summary>
+/// <summary>One model of a <see cref="ModelEnsemble"/>, with its seed, weight and training state. Owned by the ensemble.</summary>
 public sealed class EnsembleMember
 {
     internal EnsembleMember(int index, int seed, SequentialModel model, double weight, bool isTrained)

@@ -37,7 +37,7 @@ public sealed class EnsembleFileException : Exception
         ArgumentNullException.ThrowIfNull(problems);
         if (problems.Count == 0) throw new ArgumentException("At least one problem must be named.", nameof(problems));
         return problems.Count == 1
-            ? $"ModelEnsemble folder '{path}': {problems[0]}"
-            : $"ModelEnsemble folder '{path}' has {problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems);
+            ? $"Ensemble folder '{path}': {problems[0]}"
+            : $"Ensemble folder '{path}' has {problems.Count} problems:{Environment.NewLine}- " + string.Join(Environment.NewLine + "- ", problems);
     }
 }

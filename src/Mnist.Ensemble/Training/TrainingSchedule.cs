@@ -1,7 +1,7 @@
 namespace Mnist.Ensemble;
 
 /// <summary>
-/// What every member of an <see cref="ModelEnsemble"/> is trained with: one or more <see cref="TrainingPhase"/>s run in order,
+/// What every member of a <see cref="ModelEnsemble"/> is trained with: one or more <see cref="TrainingPhase"/>s run in order,
 /// each a <c>Fit</c> of some epochs after optionally setting the learning rate. The notebook's <c>fit</c> is
 /// <see cref="Epochs(int)"/>, its <c>long_fit</c> is <see cref="NotebookLongFit"/>. Immutable.
 /// </summary>

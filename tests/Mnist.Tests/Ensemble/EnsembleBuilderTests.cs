@@ -56,6 +56,16 @@ public sealed class EnsembleBuilderTests
     }
 
     [Fact]
+    public void An_explicit_optimizer_factory_replaces_the_presets_optimiser_and_uncompiled_members_get_adam_defaults()
+    {
+        using (var ensemble = KnownModels.NotebookMiniNet(Normalizer).ToEnsemble(members: 2, seed: 1).WithOptimizer(() => new SgdOptions { LearningRate = 0.05 }).Build())
+            ensemble.Members.Should().OnlyContain(m => m.Model.OptimizerOptions is SgdOptions && m.Model.LearningRate == 0.05);
+
+        using var plain = Sequential.Input(1, 8, 8).Flatten().Dense(3).ToEnsemble(members: 1).Build();
+        plain.Members[0].Model.OptimizerOptions.Should().BeOfType<AdamOptions>().Which.LearningRate.Should().Be(0.001);
+    }
+
+    [Fact]
     public void A_builder_compiles_each_model_with_its_own_copy_of_the_optimiser()
     {
         var optimizer = new AdamOptions { LearningRate = 0.02 };
@@ -140,6 +150,6 @@ public sealed class EnsembleBuilderTests
         using var ensemble = ensembleBuilder.Build();
 
         ensemble.ClassCount.Should().Be(10);
-        ensemble.ToString().Should().Be("ModelEnsemble of 1 member (0 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean");
+        ensemble.ToString().Should().Be("Ensemble of 1 member (0 trained), (None, 1, 28, 28) → (None, 10), ArithmeticMean");
     }
 }

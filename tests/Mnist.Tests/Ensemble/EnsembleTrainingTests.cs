@@ -147,7 +147,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
     [Fact]
     public void Uncompiled_members_are_named_before_training()
     {
-        using var ensemble = SmallNets.Linear(_normalizer).ToEnsemble(members: 2).WithOptimizer(null).Build();
+        using var ensemble = ModelEnsemble.FromModels([SmallNets.Linear(_normalizer).Build(), SmallNets.Linear(_normalizer).Build()]);
 
         var act = () => ensemble.Fit(_train.Batches(100));
 
