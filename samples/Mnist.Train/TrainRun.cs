@@ -67,8 +67,7 @@ internal static class TrainRun
             + $"Run again with --download to fetch it, or point --data (or {DatasetLocator.EnvironmentVariableName}/<dataset>) at a folder that holds them."),
         DatasetDownloadException => (ExitCodes.Environment, ex.Message + " No copy could be fetched: check the network connection (a proxy is taken from HTTPS_PROXY), "
             + "pass --mirror with a reachable copy, or put the four .gz files into the --data folder yourself."),
-        Mnist.Data.Idx.IdxFormatException or DatasetIntegrityException or Mnist.Models.Persistence.ModelFileException or EnsembleFileException or InvalidDataException
-            => (ExitCodes.BadInput, ex.Message),
+        MnistFileException or InvalidDataException => (ExitCodes.BadInput, ex.Message), // every file error of the library, and the BCL's (corrupt gzip/zip)
         TrainingDivergedException => (ExitCodes.Diverged, ex.Message + " Nothing of this run was kept; the previous output is untouched."),
         IOException or UnauthorizedAccessException or TorchRuntimeException => (ExitCodes.Environment, ex.Message),
         _ => (ExitCodes.InternalError, $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Mnist.Train; please report it with the command line)."),

@@ -4,7 +4,7 @@ namespace Mnist.Models;
 /// The layer stack given to <see cref="SequentialBuilder"/> cannot be built; the message names the first offending layer
 /// and the shapes involved.
 /// </summary>
-public sealed class ModelBuildException : Exception
+public sealed class ModelBuildException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
     public ModelBuildException(string message, Exception? innerException = null)

@@ -4,7 +4,7 @@ namespace Mnist.Training;
 /// The training loss became NaN or infinite. The model's weights were restored to their state at the start of the
 /// failing epoch and the optimiser was reset; <see cref="History"/> holds every epoch completed before.
 /// </summary>
-public sealed class TrainingDivergedException : Exception
+public sealed class TrainingDivergedException : ArithmeticException
 {
     /// <summary>Creates the exception.</summary>
     public TrainingDivergedException(string message, TrainingHistory history)

@@ -4,7 +4,7 @@ namespace Mnist.Ensemble;
 /// An ensemble folder cannot be loaded (or saved over): the manifest is missing, corrupt or of another version, or member
 /// files are missing, altered or inconsistent. <see cref="Problems"/> names every problem found, each with the file concerned.
 /// </summary>
-public sealed class EnsembleFileException : Exception
+public sealed class EnsembleFileException : MnistFileException
 {
     /// <summary>Creates the exception for one problem.</summary>
     /// <param name="path">The ensemble folder.</param>
@@ -20,7 +20,7 @@ public sealed class EnsembleFileException : Exception
     /// <param name="problems">What is wrong (at least one).</param>
     /// <param name="innerException">The underlying error, if any.</param>
     public EnsembleFileException(string path, IReadOnlyList<string> problems, Exception? innerException = null)
-        : base(Describe(path, problems), innerException)
+        : base(path, Describe(path, problems), innerException)
     {
         Path = path;
         Problems = problems.ToArray();

@@ -104,13 +104,13 @@ public static class DatasetIntegrity
 
             return null;
         }
-        catch (InvalidDataException ex)
-        {
-            return $"'{path}' is not a valid gzip stream: {ex.Message}";
-        }
         catch (IdxFormatException ex)
         {
             return ex.Message;
+        }
+        catch (InvalidDataException ex)
+        {
+            return $"'{path}' is not a valid gzip stream: {ex.Message}";
         }
     }
 

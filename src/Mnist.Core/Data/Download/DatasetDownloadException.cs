@@ -1,7 +1,7 @@
 namespace Mnist.Data.Download;
 
 /// <summary>Thrown when a file could not be downloaded and verified from any mirror; lists every mirror and its reason.</summary>
-public sealed class DatasetDownloadException : Exception
+public sealed class DatasetDownloadException : IOException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="fileName">The file that could not be downloaded.</param>
