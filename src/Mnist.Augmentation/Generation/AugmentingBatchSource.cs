@@ -14,7 +14,7 @@ namespace Mnist.Augmentation;
 /// </summary>
 /// <remarks>
 /// <para>Deterministic: sample i of epoch e is transformed by <see cref="RandomAffineAugmenter.Draw(int, int, int, int, int)"/>
-/// with (<see cref="Seed"/>, e, i) and the epoch order comes from <see cref="DatasetBatchSource.GetEpochOrder"/>, so
+/// with (<see cref="Seed"/>, e, i) and the epoch order is that of <c>dataset.Batches(…, shuffle: true, seed)</c>, so
 /// the same seed gives identical batches whatever <see cref="WorkerCount"/> and <see cref="PrefetchBatches"/>.</para>
 /// <para>Workers hold only managed buffers; the tensors of a batch are created on the consumer's thread when the
 /// batch is handed out, so batches prepared but never consumed own no native memory. Leaving the enumeration early

@@ -17,7 +17,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <summary>Creates the source.</summary>
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch.</param>
-    /// <param name="shuffle">Whether each epoch visits the samples in a new random order (see <see cref="GetEpochOrder"/>).</param>
+    /// <param name="shuffle">Whether each epoch visits the samples in a new random order (a seeded Fisher–Yates permutation per epoch).</param>
     /// <param name="seed">Seed of the shuffling.</param>
     /// <param name="dropLast">Whether to drop the last, smaller batch of an epoch (Keras keeps it).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
@@ -101,7 +101,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <param name="count">Number of samples.</param>
     /// <param name="seed">The run's seed.</param>
     /// <param name="epoch">0-based epoch.</param>
-    public static int[] GetEpochOrder(int count, int seed, int epoch)
+    internal static int[] GetEpochOrder(int count, int seed, int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var random = new Xoshiro256StarStar(SeedMixer.Mix(seed, 0x4D4E4953, epoch), threadSafe: false); // stream "MNIS": shuffling
@@ -112,7 +112,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <param name="count">Samples per epoch.</param>
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="dropLast">Whether a last, smaller batch is dropped.</param>
-    public static int GetBatchCount(int count, int batchSize, bool dropLast) =>
+    internal static int GetBatchCount(int count, int batchSize, bool dropLast) =>
         dropLast ? count / batchSize : (count + batchSize - 1) / batchSize;
 
     /// <summary>
@@ -123,7 +123,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <param name="labels">B class indices.</param>
     /// <param name="height">Image height.</param>
     /// <param name="width">Image width.</param>
-    public static Batch CreateBatch(ReadOnlySpan<float> pixels, ReadOnlySpan<long> labels, int height, int width)
+    internal static Batch CreateBatch(ReadOnlySpan<float> pixels, ReadOnlySpan<long> labels, int height, int width)
     {
         if (pixels.Length != (long)labels.Length * height * width)
             throw new ArgumentException($"{labels.Length} labels need {labels.Length * height * width} pixels; got {pixels.Length}.", nameof(pixels));

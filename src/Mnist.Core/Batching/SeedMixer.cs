@@ -1,7 +1,7 @@
 namespace Mnist.Batching;
 
 /// <summary>Derives independent, reproducible seeds from (seed, stream, index) with SplitMix64 mixing.</summary>
-public static class SeedMixer
+internal static class SeedMixer
 {
     /// <summary>A 32-bit seed derived from the three inputs; equal inputs give equal outputs on every platform.</summary>
     public static int Mix(int seed, long stream, long index = 0)
