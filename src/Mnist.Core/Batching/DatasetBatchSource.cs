@@ -17,7 +17,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <summary>Creates the source.</summary>
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch.</param>
-    /// <param name="shuffle">Whether each epoch visits the samples in a new random order (a seeded Fisher–Yates permutation per epoch).</param>
+    /// <param name="shuffle">Whether each epoch visits the samples in a new random order (a MathNet permutation per epoch, seeded from the seed and the epoch).</param>
     /// <param name="seed">Seed of the shuffling.</param>
     /// <param name="dropLast">Whether to drop the last, smaller batch of an epoch (Keras keeps it).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
