@@ -51,10 +51,8 @@ using var ensemble = architecture.ToEnsemble(members: 2, seed: 7)
     .Build();
 var augmentation = new AugmentationOptions { RotationRangeDegrees = 8, WidthShiftRange = 0.08, HeightShiftRange = 0.08, ShearRangeDegrees = 10, ZoomRange = 0.08 };
 ensemble.Fit(
-    (_, seed) => train.Augment(augmentation).Flow(batchSize: 64, shuffle: true, seed: seed),
-    TrainingSchedule.Epochs(epochs),
-    validation: test.Batches(256),
-    progress: new KerasProgressBar());
+    (_, seed) => train.Augment(augmentation).Flow(DefaultBatchSize.Training, shuffle: true, seed: seed),
+    new EnsembleFitOptions { Epochs = epochs, Validation = test.Batches(DefaultBatchSize.Evaluation), Progress = new KerasProgressBar() });
 
 var report = ensemble.Evaluate(test);
 Console.WriteLine(report);

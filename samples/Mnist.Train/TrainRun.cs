@@ -123,7 +123,7 @@ internal static class TrainRun
         EnsembleTrainingResult trained;
         try
         {
-            trained = ensemble.Fit(trainSource, schedule, validation: test.Batches(256), progress: new KerasProgressBar(), cancellationToken: cancellationToken);
+            trained = ensemble.Fit(trainSource, new EnsembleFitOptions { Schedule = schedule, Validation = test.Batches(DefaultBatchSize.Evaluation), Progress = new KerasProgressBar() }, cancellationToken);
         }
         catch (EnsembleTrainingCanceledException canceled)
         {

@@ -33,9 +33,9 @@ public sealed partial class ModelEnsemble
 
     /// <summary>Combined class probabilities for every sample of <paramref name="data"/>, in dataset order.</summary>
     /// <param name="data">The samples.</param>
-    /// <param name="batchSize">Samples per forward pass (default 256; the result does not depend on it).</param>
+    /// <param name="batchSize">Samples per forward pass (default <see cref="DefaultBatchSize.Evaluation"/>, 256; the result does not depend on it).</param>
     /// <param name="cancellationToken">Stops the prediction.</param>
-    public float[,] PredictProba(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default)
+    public float[,] PredictProba(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return PredictProba(data.Batches(batchSize), cancellationToken);
@@ -51,7 +51,7 @@ public sealed partial class ModelEnsemble
     public int[] PredictClasses(IBatchSource data, CancellationToken cancellationToken = default) => SequentialModel.ArgMax(PredictProba(data, cancellationToken));
 
     /// <summary>The most probable class of every sample of <paramref name="data"/>, in dataset order.</summary>
-    public int[] PredictClasses(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default) => SequentialModel.ArgMax(PredictProba(data, batchSize, cancellationToken));
+    public int[] PredictClasses(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default) => SequentialModel.ArgMax(PredictProba(data, batchSize, cancellationToken));
 
     /// <summary>
     /// Every member's loss and accuracy and the ensemble's, in one pass over <paramref name="data"/> (each member predicts
@@ -78,8 +78,8 @@ public sealed partial class ModelEnsemble
         return new EnsembleEvaluation(scores, ensemble, Combination) { Probabilities = combined };
     }
 
-    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>
-    public EnsembleEvaluation Evaluate(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default)
+    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default <see cref="DefaultBatchSize.Evaluation"/>, 256), in dataset order.</summary>
+    public EnsembleEvaluation Evaluate(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return Evaluate(data.Batches(batchSize), cancellationToken);

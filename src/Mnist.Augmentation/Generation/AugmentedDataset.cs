@@ -1,3 +1,4 @@
+using Mnist.Batching;
 using Mnist.Data;
 
 namespace Mnist.Augmentation;
@@ -28,7 +29,7 @@ public sealed class AugmentedDataset
     /// epoch visits all samples (reshuffled each epoch when <paramref name="shuffle"/>), each augmented by its own
     /// random draw, on worker threads ahead of the consumer.
     /// </summary>
-    /// <param name="batchSize">Samples per batch; default 32 (Keras' default).</param>
+    /// <param name="batchSize">Samples per batch; default <see cref="DefaultBatchSize.Training"/> (64, the notebook's).</param>
     /// <param name="shuffle">Whether each epoch visits the samples in a new random order; default true (as Keras).</param>
     /// <param name="seed">
     /// Seed of shuffling and draws; default null: a fresh random seed, reported by <see cref="AugmentingBatchSource.Seed"/>
@@ -40,6 +41,6 @@ public sealed class AugmentedDataset
     /// 3 batches). Validated and copied. They never change the batches, only how fast they come.
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive, or an execution setting is invalid (the message names it).</exception>
-    public AugmentingBatchSource Flow(int batchSize = 32, bool shuffle = true, int? seed = null, bool dropLast = false, AugmentationExecutionOptions? execution = null) =>
+    public AugmentingBatchSource Flow(int batchSize = DefaultBatchSize.Training, bool shuffle = true, int? seed = null, bool dropLast = false, AugmentationExecutionOptions? execution = null) =>
         new(this, batchSize, shuffle, seed ?? Random.Shared.Next(), dropLast, execution);
 }

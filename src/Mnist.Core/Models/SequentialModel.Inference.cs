@@ -48,8 +48,8 @@ public sealed partial class SequentialModel
         }
     }
 
-    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>
-    public EvaluationResult Evaluate(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default)
+    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default <see cref="DefaultBatchSize.Evaluation"/>, 256), in dataset order.</summary>
+    public EvaluationResult Evaluate(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return Evaluate(data.Batches(batchSize), cancellationToken);
@@ -110,7 +110,7 @@ public sealed partial class SequentialModel
     }
 
     /// <summary>Class probabilities (N × classes) for every sample of <paramref name="data"/>, in dataset order.</summary>
-    public float[,] PredictProba(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default)
+    public float[,] PredictProba(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return PredictProba(data.Batches(batchSize), cancellationToken);
@@ -120,7 +120,7 @@ public sealed partial class SequentialModel
     public int[] PredictClasses(IBatchSource data, CancellationToken cancellationToken = default) => ArgMax(PredictProba(data, cancellationToken));
 
     /// <summary>The most probable class of every sample of <paramref name="data"/>, in dataset order.</summary>
-    public int[] PredictClasses(MnistDataset data, int batchSize = 256, CancellationToken cancellationToken = default) => ArgMax(PredictProba(data, batchSize, cancellationToken));
+    public int[] PredictClasses(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default) => ArgMax(PredictProba(data, batchSize, cancellationToken));
 
     /// <summary>Row-wise arg-max of a probability matrix (first maximum on ties).</summary>
     public static int[] ArgMax(float[,] probabilities)

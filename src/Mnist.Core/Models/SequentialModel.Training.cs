@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Guarding;
@@ -62,29 +63,72 @@ public sealed partial class SequentialModel
         }
     }
 
-    /// <summary>Trains on <paramref name="train"/> (Keras <c>fit</c>).</summary>
-    /// <param name="train">Batches: a plain dataset source (<c>dataset.Batches(64, shuffle: true)</c>) or an augmenting generator.</param>
-    /// <param name="epochs">Number of epochs (default 1).</param>
-    /// <param name="validation">Evaluated after each epoch when given (unaugmented, e.g. <c>test.Batches(256)</c>).</param>
-    /// <param name="callbacks">Early stopping, checkpoints, schedules, CSV logging, …</param>
-    /// <param name="progress">Receives per-batch and per-epoch reports, e.g. <see cref="KerasProgressBar"/>.</param>
+    /// <summary>
+    /// Trains on <paramref name="train"/> (Keras <c>fit</c>): <see cref="FitOptions.Epochs"/> epochs at the current learning
+    /// rate, or each phase of <see cref="FitOptions.Schedule"/> after setting its learning rate (the notebook's
+    /// <c>set_lr</c> + <c>fit</c>, as <see cref="TrainingSchedule.NotebookLongFit"/>). A schedule trains exactly as
+    /// consecutive <c>Fit</c> calls with <see cref="LearningRate"/> set by hand between them would.
+    /// </summary>
+    /// <param name="train">Batches: a plain dataset source (<c>dataset.Batches(DefaultBatchSize.Training, shuffle: true)</c>) or an augmenting generator.</param>
+    /// <param name="options">Epochs or schedule, validation, callbacks, progress; <see langword="null"/>: one epoch, nothing else.</param>
     /// <param name="cancellationToken">Stops training; the weights are put back to the end of the last complete epoch.</param>
-    /// <returns>This fit's epochs (also appended to <see cref="History"/>).</returns>
+    /// <returns>This fit's epochs over all phases (also appended to <see cref="History"/>); each records its learning rate.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the exception names the property, e.g. <c>Epochs</c>).</exception>
     /// <exception cref="TrainingDivergedException">The loss became NaN/infinite; weights restored to the epoch start.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; completed epochs are kept in <see cref="History"/>.</exception>
-    public TrainingHistory Fit(IBatchSource train, int epochs = 1, IBatchSource? validation = null, IEnumerable<Callback>? callbacks = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    public TrainingHistory Fit(IBatchSource train, FitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(train);
-        Guard.MustBePositive(epochs);
+        options ??= new FitOptions();
+        var schedule = options.ResolveSchedule();
+        var validation = options.Validation;
+        var callbacks = options.Callbacks?.ToList() ?? new List<Callback>();
+        var progress = options.Progress;
         EnsureCompiled();
         if (train.SampleCount <= 0) throw new ArgumentException("The training source yields no samples.", nameof(train));
-        var callbackList = callbacks?.ToList() ?? new List<Callback>();
-        if (callbackList.Any(c => c is null)) throw new ArgumentException("callbacks contains null.", nameof(callbacks));
 
         var fitHistory = new TrainingHistory();
+        int phaseNumber = 0;
+        foreach (var phase in schedule.Phases)
+        {
+            phaseNumber++;
+            if (phase.LearningRate is { } lr) LearningRate = lr;
+            var phaseProgress = progress is null || schedule.Phases.Count == 1 ? progress : new LabelledProgress(progress, PhaseLabel(schedule, phaseNumber));
+            bool stopped = FitPhase(train, phase.Epochs, validation, callbacks, phaseProgress, fitHistory, cancellationToken);
+            if (stopped) break;
+        }
+
+        return fitHistory;
+    }
+
+    /// <summary>
+    /// Trains on a dataset in shuffled batches of <see cref="DefaultBatchSize.Training"/> (seeded by
+    /// <see cref="ModelOptions.Seed"/>, or 0); for another batch size pass <c>train.Batches(n, shuffle: true)</c>.
+    /// </summary>
+    /// <param name="train">Training samples.</param>
+    /// <param name="options">Epochs or schedule, validation, callbacks, progress.</param>
+    /// <param name="cancellationToken">Stops training.</param>
+    /// <returns>This fit's epochs.</returns>
+    public TrainingHistory Fit(MnistDataset train, FitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return Fit(train.Batches(DefaultBatchSize.Training, shuffle: true, seed: Options.Seed ?? 0), options, cancellationToken);
+    }
+
+    private static string PhaseLabel(TrainingSchedule schedule, int phaseNumber)
+    {
+        var phase = schedule.Phases[phaseNumber - 1];
+        return string.Create(CultureInfo.InvariantCulture, $"phase {phaseNumber}/{schedule.Phases.Count}")
+               + (phase.LearningRate is { } lr ? string.Create(CultureInfo.InvariantCulture, $" (lr {lr})") : string.Empty);
+    }
+
+    /// <summary>One phase: a callback run (OnTrainBegin … OnTrainEnd) of <paramref name="epochs"/> epochs; true when a callback stopped training.</summary>
+    private bool FitPhase(IBatchSource train, int epochs, IBatchSource? validation, List<Callback> callbackList, IProgress<TrainingProgress>? progress, TrainingHistory fitHistory, CancellationToken cancellationToken)
+    {
+        var phaseHistory = new TrainingHistory();
         int steps = (train.SampleCount + train.BatchSize - 1) / train.BatchSize;
-        var context = new TrainingContext(this, epochs, steps, fitHistory);
+        var context = new TrainingContext(this, epochs, steps, phaseHistory);
         foreach (var callback in callbackList) callback.OnTrainBegin(context);
         try
         {
@@ -95,6 +139,7 @@ public sealed partial class SequentialModel
                 context.Batch = 0;
                 foreach (var callback in callbackList) callback.OnEpochBegin(context);
                 var metrics = RunEpoch(train, validation, context, callbackList, progress, cancellationToken);
+                phaseHistory.Add(metrics);
                 fitHistory.Add(metrics);
                 History.Add(metrics);
                 foreach (var callback in callbackList) callback.OnEpochEnd(context, metrics);
@@ -107,21 +152,7 @@ public sealed partial class SequentialModel
             foreach (var callback in callbackList) callback.OnTrainEnd(context);
         }
 
-        return fitHistory;
-    }
-
-    /// <summary>Trains on a dataset in shuffled batches (seeded by <see cref="ModelOptions.Seed"/>, or 0).</summary>
-    /// <param name="train">Training samples.</param>
-    /// <param name="epochs">Number of epochs.</param>
-    /// <param name="batchSize">Samples per batch (default 64, the notebook's).</param>
-    /// <param name="validation">Evaluated after each epoch when given.</param>
-    /// <param name="callbacks">Callbacks.</param>
-    /// <param name="progress">Progress receiver.</param>
-    /// <param name="cancellationToken">Stops training.</param>
-    public TrainingHistory Fit(MnistDataset train, int epochs = 1, int batchSize = 64, MnistDataset? validation = null, IEnumerable<Callback>? callbacks = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(train);
-        return Fit(train.Batches(batchSize, shuffle: true, seed: Options.Seed ?? 0), epochs, validation?.Batches(Math.Max(batchSize, 256)), callbacks, progress, cancellationToken);
+        return context.StopTraining;
     }
 
     private EpochMetrics RunEpoch(IBatchSource train, IBatchSource? validation, TrainingContext context, List<Callback> callbacks, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)

@@ -1,35 +1,30 @@
-using Mnist.Batching;
+using Mnist.Training;
 using Mnist.Training.Callbacks;
 using Mnist.Training.Progress;
 
 namespace Mnist.Ensemble;
 
-/// <summary>Everything <c>ModelEnsemble.Fit</c> can take besides the training data. Mutable; validated by <c>Fit</c>.</summary>
-public sealed class EnsembleFitOptions
+/// <summary>
+/// The <see cref="FitOptions"/> of <c>ModelEnsemble.Fit</c>: the shared settings (<see cref="FitOptions.Epochs"/> or
+/// <see cref="FitOptions.Schedule"/>, <see cref="FitOptions.Validation"/>, <see cref="FitOptions.Callbacks"/>,
+/// <see cref="FitOptions.Progress"/>) apply to every member exactly as to a single model's <c>Fit</c>; this type only adds
+/// what exists for ensembles alone: per-member callbacks and skipping trained members. It extends
+/// <see cref="FitOptions"/> (rather than holding one) so an ensemble fit reads like a model fit. Mutable; validated by <c>Fit</c>.
+/// </summary>
+/// <remarks>
+/// <see cref="FitOptions.Callbacks"/> are given to every member (the same instances, one member after another); a callback
+/// that keeps state across a run (early stopping, a CSV log) belongs in <see cref="MemberCallbacks"/>.
+/// <see cref="FitOptions.Progress"/> receives every member's reports with <see cref="TrainingProgress.Label"/> set to
+/// <c>member i/n</c> (plus the phase when the schedule has several), e.g. a <see cref="KerasProgressBar"/>.
+/// </remarks>
+public sealed class EnsembleFitOptions : FitOptions
 {
-    /// <summary>The phases every member is trained with; default one epoch at the current learning rate.</summary>
-    public TrainingSchedule Schedule { get; set; } = TrainingSchedule.Epochs(1);
-
-    /// <summary>Evaluated after each epoch of each member when given (e.g. <c>test.Batches(256)</c>); default none.</summary>
-    public IBatchSource? Validation { get; set; }
-
     /// <summary>
-    /// Creates the callbacks of member <c>memberIndex</c> (0-based), called once per member so stateful callbacks such as
-    /// early stopping are not shared between members; they are used for every phase of that member. Default none.
+    /// Creates the extra callbacks of member <c>memberIndex</c> (0-based), called once per member so stateful callbacks such
+    /// as early stopping are not shared between members; they run after <see cref="FitOptions.Callbacks"/>. Default none.
     /// </summary>
-    public Func<int, IEnumerable<Callback>>? Callbacks { get; set; }
-
-    /// <summary>
-    /// Receives every member's reports with <see cref="TrainingProgress.Label"/> set to <c>member i/n</c> (plus the phase
-    /// when the schedule has several), e.g. a <see cref="KerasProgressBar"/>. Default none.
-    /// </summary>
-    public IProgress<TrainingProgress>? Progress { get; set; }
+    public Func<int, IEnumerable<Callback>>? MemberCallbacks { get; set; }
 
     /// <summary>Leave members that are already trained alone (e.g. to finish after a cancellation); default false.</summary>
     public bool SkipTrainedMembers { get; set; }
-
-    internal void Validate()
-    {
-        if (Schedule is null) throw new ArgumentNullException(nameof(Schedule), "EnsembleFitOptions.Schedule must be set.");
-    }
 }

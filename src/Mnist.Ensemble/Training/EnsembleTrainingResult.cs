@@ -1,3 +1,4 @@
+using Mnist.Training;
 namespace Mnist.Ensemble;
 
 /// <summary>What one <c>ModelEnsemble.Fit</c> call did: one entry per member, in order.</summary>

@@ -2,17 +2,12 @@ using Mnist.Training.Progress;
 
 namespace Mnist.Ensemble;
 
-/// <summary>Forwards reports with <see cref="TrainingProgress.Label"/> set, so a progress display shows which member trains.</summary>
-internal sealed class LabelledProgress : IProgress<TrainingProgress>
+/// <summary>
+/// Forwards reports with <see cref="TrainingProgress.Label"/> set to a prefix, followed by the inner label when there is
+/// one (<c>member 1/2, phase 1/2 (lr 0.01)</c>), so a progress display shows who trains in which phase.
+/// </summary>
+internal sealed class LabelledProgress(IProgress<TrainingProgress> inner, string label) : IProgress<TrainingProgress>
 {
-    private readonly IProgress<TrainingProgress> _inner;
-    private readonly string _label;
-
-    public LabelledProgress(IProgress<TrainingProgress> inner, string label)
-    {
-        _inner = inner;
-        _label = label;
-    }
-
-    public void Report(TrainingProgress value) => _inner.Report(value with { Label = _label });
+    public void Report(TrainingProgress value) =>
+        inner.Report(value with { Label = value.Label is null ? label : label + ", " + value.Label });
 }

@@ -1,3 +1,4 @@
+using Mnist.Batching;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Mnist.Data;
@@ -30,7 +31,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
     private ModelEnsemble TrainedEnsemble(int members = 2)
     {
         var ensemble = SmallNets.Conv(_normalizer).ToEnsemble(members, seed: 4).Build();
-        ensemble.Fit(_train, TrainingSchedule.Epochs(1), batchSize: 100);
+        ensemble.Fit((_, seed) => _train.Batches(100, shuffle: true, seed: seed));
         return ensemble;
     }
 

@@ -1,3 +1,4 @@
+using Mnist.Training;
 using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Training.Callbacks;
@@ -32,7 +33,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
     {
         using var ensemble = SmallNets.Conv(_normalizer).ToEnsemble(members: 2, seed: 1).Build();
 
-        var result = ensemble.Fit(_train, TrainingSchedule.Epochs(1), batchSize: 64);
+        var result = ensemble.Fit(_train);
         var report = ensemble.Evaluate(_test);
         _output.WriteLine(report.ToString());
 
@@ -61,7 +62,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
         // still far from settled after one short epoch (Keras shows the same), so the test-set accuracy after 5,000 images
         // is low and seed-dependent; the training accuracy (a running mean over the epoch, at the notebook's learning rate
         // of 0.01, about 0.83 with these seeds) shows that every member learns.
-        var result = ensemble.Fit(train, TrainingSchedule.Epochs(1), batchSize: 16);
+        var result = ensemble.Fit((_, seed) => train.Batches(16, shuffle: true, seed: seed));
         var report = ensemble.Evaluate(test);
         _output.WriteLine(report.ToString());
         _output.WriteLine(string.Join(", ", result.Members.Select(m => $"member {m.MemberNumber} train acc {m.History.Epochs[^1].Accuracy:F4}")));
@@ -90,7 +91,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
             {
                 Schedule = TrainingSchedule.NotebookLongFit(1, 1),
                 Progress = new SynchronousProgress(reports.Add),
-                Callbacks = i =>
+                MemberCallbacks = i =>
                 {
                     callbackMembers.Add(i);
                     return Array.Empty<Callback>();
@@ -125,7 +126,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
             if (p.Label == "member 2/3" && p.Stage == TrainingStage.BatchCompleted && p.SamplesSeen >= 500) cts.Cancel();
         });
 
-        var act = () => ensemble.Fit(_train.Batches(100, shuffle: true), epochs: 2, progress: progress, cancellationToken: cts.Token);
+        var act = () => ensemble.Fit((_, _) => _train.Batches(100, shuffle: true), new EnsembleFitOptions { Epochs = 2, Progress = progress }, cts.Token);
 
         var ex = act.Should().Throw<EnsembleTrainingCanceledException>().Which;
         ex.TrainedMembers.Should().Equal(1);
@@ -136,7 +137,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
         ensemble.Members[2].Model.EpochsTrained.Should().Be(0);
 
         var firstWeights = ensemble.Members[0].Model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
-        var rest = ensemble.Fit(_train.Batches(100, shuffle: true), new EnsembleFitOptions { Schedule = TrainingSchedule.Epochs(1), SkipTrainedMembers = true });
+        var rest = ensemble.Fit((_, _) => _train.Batches(100, shuffle: true), new EnsembleFitOptions { Epochs = 1, SkipTrainedMembers = true });
 
         rest.Members.Select(m => (m.MemberNumber, m.Skipped, m.Completed)).Should().Equal((1, true, false), (2, false, true), (3, false, true));
         ensemble.TrainedMembers.Should().HaveCount(3);
@@ -149,7 +150,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
     {
         using var ensemble = ModelEnsemble.FromModels([SmallNets.Linear(_normalizer).Build(), SmallNets.Linear(_normalizer).Build()]);
 
-        var act = () => ensemble.Fit(_train.Batches(100));
+        var act = () => ensemble.Fit((_, _) => _train.Batches(100));
 
         act.Should().Throw<InvalidOperationException>().WithMessage("*1, 2 are not compiled*");
     }

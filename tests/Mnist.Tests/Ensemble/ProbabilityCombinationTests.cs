@@ -1,3 +1,4 @@
+using Mnist.Training;
 namespace Mnist.Tests.Ensemble;
 
 using Mnist.Ensemble;

@@ -57,7 +57,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
         using var model = Tiny();
         model.LearningRate = 1e-7; // nothing improves by more than min delta
         var early = new EarlyStopping(MonitoredMetric.Loss, patience: 0, minDelta: 0.5);
-        var history = model.Fit(_mnist.Train.Slice(0, 128).Batches(64), epochs: 5, callbacks: [early]);
+        var history = model.Fit(_mnist.Train.Slice(0, 128).Batches(64), new FitOptions { Epochs = 5, Callbacks = [early] });
         history.Epochs.Should().HaveCount(2);
     }
 
@@ -68,7 +68,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
         string weights = Path.Combine(_dir, "best.weights");
         string csv = Path.Combine(_dir, "history.csv");
         var checkpoint = new ModelCheckpoint(weights, MonitoredMetric.ValidationAccuracy);
-        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), epochs: 2, validation: _mnist.Test.Slice(0, 64).Batches(64), callbacks: [checkpoint, new CsvLogger(csv)]);
+        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), new FitOptions { Epochs = 2, Validation = _mnist.Test.Slice(0, 64).Batches(64), Callbacks = [checkpoint, new CsvLogger(csv)] });
 
         File.Exists(weights).Should().BeTrue();
         checkpoint.LastSavedEpoch.Should().BeInRange(1, 2);
@@ -83,7 +83,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
     public void Monitoring_validation_without_validation_data_is_a_clear_error()
     {
         using var model = Tiny();
-        model.Invoking(m => m.Fit(_mnist.Train.Slice(0, 64).Batches(64), callbacks: [new EarlyStopping()]))
+        model.Invoking(m => m.Fit(_mnist.Train.Slice(0, 64).Batches(64), new FitOptions { Callbacks = [new EarlyStopping()] }))
             .Should().Throw<InvalidOperationException>().WithMessage("*without validation data*");
     }
 
@@ -116,7 +116,7 @@ public sealed class CallbackTests : IClassFixture<MnistTrainingSetFixture>, IDis
         using var model = Tiny();
         var seen = new List<double>();
         var recorder = new RecordingCallback(c => seen.Add(c.Model.LearningRate));
-        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), epochs: 2, callbacks: [new LearningRateScheduler(new StepDecaySchedule(0.01, 1, 0.1)), recorder]);
+        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), new FitOptions { Epochs = 2, Callbacks = [new LearningRateScheduler(new StepDecaySchedule(0.01, 1, 0.1)), recorder] });
         seen.Should().Equal(0.01, 0.01, 0.01, 0.01, 0.001, 0.001, 0.001, 0.001);
         model.History.Epochs.Select(e => e.LearningRate).Should().Equal(0.01, 0.001);
 

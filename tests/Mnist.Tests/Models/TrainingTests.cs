@@ -30,7 +30,7 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         using var model = KnownModels.ImprovedMiniNet(Normalizer.Fit(_mnist.Train)).Build(new ModelOptions { Seed = 1 });
         model.Compile(new AdamOptions { LearningRate = 0.001 });
 
-        var history = model.Fit(train.Batches(64, shuffle: true, seed: 1), epochs: 1, validation: test.Batches(500));
+        var history = model.Fit(train.Batches(64, shuffle: true, seed: 1), new FitOptions { Validation = test.Batches(500) });
 
         history.Epochs.Should().ContainSingle();
         var epoch = history.Epochs[0];
@@ -193,7 +193,7 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         using var cts = new CancellationTokenSource();
         var progress = new SynchronousProgress(p => { if (p.Stage == TrainingStage.BatchCompleted && p.SamplesSeen >= 192) cts.Cancel(); });
 
-        model.Invoking(m => m.Fit(train.Batches(64), epochs: 3, progress: progress, cancellationToken: cts.Token)).Should().Throw<OperationCanceledException>();
+        model.Invoking(m => m.Fit(train.Batches(64), new FitOptions { Epochs = 3, Progress = progress }, cts.Token)).Should().Throw<OperationCanceledException>();
 
         model.History.Epochs.Should().BeEmpty();
         model.Network.parameters().SelectMany(p => p.data<float>().ToArray()).Should().Equal(before);
@@ -206,12 +206,12 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         var test = _mnist.Test.Slice(0, 128);
         using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 9 });
         model.Compile(new AdamOptions());
-        model.Fit(train.Batches(64, shuffle: true), validation: test.Batches(64)); // warm-up: optimiser state, allocator pools
+        model.Fit(train.Batches(64, shuffle: true), new FitOptions { Validation = test.Batches(64) }); // warm-up: optimiser state, allocator pools
 
         var statistics = DisposeScopeManager.Statistics;
         long liveBefore = statistics.ThreadTotalLiveCount;
         long rssBefore = ResidentBytes();
-        model.Fit(train.Batches(64, shuffle: true), epochs: 4, validation: test.Batches(64));
+        model.Fit(train.Batches(64, shuffle: true), new FitOptions { Epochs = 4, Validation = test.Batches(64) });
         long liveAfter = statistics.ThreadTotalLiveCount;
         long rssAfter = ResidentBytes();
 
@@ -230,9 +230,9 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         var before = model.Network.parameters().First().data<float>().ToArray();
         using var reference = architecture.Build(new ModelOptions { Seed = 6 });
         reference.Compile(new AdamOptions { LearningRate = 0.003 });
-        reference.Fit(train.Batches(64, shuffle: true, seed: 6), epochs: 2);
+        reference.Fit(train.Batches(64, shuffle: true, seed: 6), new FitOptions { Epochs = 2 });
 
-        var history = model.Fit(train.Batches(64, shuffle: true, seed: 6), epochs: 2);
+        var history = model.Fit(train.Batches(64, shuffle: true, seed: 6), new FitOptions { Epochs = 2 });
 
         model.Network.parameters().Should().OnlyContain(p => p.dtype == ScalarType.Float32, "the master weights stay float32");
         model.Network.parameters().First().data<float>().ToArray().Should().NotEqual(before, "the optimiser updated the master weights");

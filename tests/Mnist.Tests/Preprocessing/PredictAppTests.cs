@@ -81,7 +81,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         var train = _mnist.Train.Slice(0, 3000);
         using (var ensemble = Sequential.Input(1, 28, 28).Normalize(33f, 78f).Flatten().Dense(10, Activation.Softmax).ToEnsemble(members: 2, seed: 5).Build())
         {
-            ensemble.Fit(train, Mnist.Ensemble.TrainingSchedule.Epochs(1));
+            ensemble.Fit(train);
             ensemble.Save(folder);
         }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mnist.Ensemble;
+namespace Mnist.Training;
 
 /// <summary>One phase of a <see cref="TrainingSchedule"/>: train <see cref="Epochs"/> epochs, first setting the learning rate when given.</summary>
 public sealed record TrainingPhase

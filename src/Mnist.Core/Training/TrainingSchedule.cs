@@ -1,8 +1,8 @@
-namespace Mnist.Ensemble;
+namespace Mnist.Training;
 
 /// <summary>
-/// What every member of a <see cref="ModelEnsemble"/> is trained with: one or more <see cref="TrainingPhase"/>s run in order,
-/// each a <c>Fit</c> of some epochs after optionally setting the learning rate. The notebook's <c>fit</c> is
+/// What a model (or every member of an ensemble) is trained with, as <see cref="FitOptions.Schedule"/>: one or more <see cref="TrainingPhase"/>s run in order,
+/// each some epochs after optionally setting the learning rate. The notebook's <c>fit</c> is
 /// <see cref="Epochs(int)"/>, its <c>long_fit</c> is <see cref="NotebookLongFit"/>. Immutable.
 /// </summary>
 public sealed class TrainingSchedule
@@ -18,11 +18,11 @@ public sealed class TrainingSchedule
     public int TotalEpochs => _phases.Sum(p => p.Epochs);
 
     /// <summary>A single phase of <paramref name="epochs"/> at the current learning rate (the notebook's <c>fit</c>).</summary>
-    /// <param name="epochs">Epochs per member (positive).</param>
+    /// <param name="epochs">Epochs (positive).</param>
     public static TrainingSchedule Epochs(int epochs) => new([new TrainingPhase(epochs)]);
 
     /// <summary>A single phase of <paramref name="epochs"/> at <paramref name="learningRate"/>.</summary>
-    /// <param name="epochs">Epochs per member (positive).</param>
+    /// <param name="epochs">Epochs (positive).</param>
     /// <param name="learningRate">Learning rate set before training.</param>
     public static TrainingSchedule Epochs(int epochs, double learningRate) => new([new TrainingPhase(epochs, learningRate)]);
 
