@@ -4,6 +4,7 @@ using System.Globalization;
 using Mnist.Preprocessing;
 using Mnist.Data;
 using Mnist.Data.Idx;
+using Mnist.Models;
 using Mnist.Models.Persistence;
 using Mnist.Predict.Classification;
 using Mnist.Predict.Samples;
@@ -107,7 +108,7 @@ public static class PredictApp
         Predict(settings, DigitClassifierLoader.Load, output, error);
 
     /// <summary><see cref="Predict(PredictSettings, TextWriter, TextWriter)"/> with the classifier opened by <paramref name="load"/> (tests pass fakes).</summary>
-    internal static int Predict(PredictSettings settings, Func<string, IDigitClassifier> load, TextWriter output, TextWriter error)
+    internal static int Predict(PredictSettings settings, Func<string, IClassifier> load, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(load);
@@ -120,7 +121,7 @@ public static class PredictApp
             return ExitCodes.Environment;
         }
 
-        IDigitClassifier classifier;
+        IClassifier classifier;
         try
         {
             classifier = load(settings.ModelPath);
@@ -146,7 +147,7 @@ public static class PredictApp
         }
     }
 
-    private static int Classify(PredictSettings settings, IDigitClassifier classifier, TextWriter output, TextWriter error)
+    private static int Classify(PredictSettings settings, IClassifier classifier, TextWriter output, TextWriter error)
     {
         IReadOnlyList<string> files;
         try
@@ -172,11 +173,11 @@ public static class PredictApp
             return ExitCodes.Environment;
         }
 
-        output.WriteLine("Classifier: " + classifier.Description);
+        output.WriteLine("Classifier: " + DigitClassifierLoader.Describe(classifier, settings.ModelPath));
         IReadOnlyList<FileOutcome> outcomes;
         try
         {
-            var preprocessor = DigitFileClassifier.CreatePreprocessor(classifier.ImageSize, settings.Inversion);
+            var preprocessor = DigitFileClassifier.CreatePreprocessor(DigitFileClassifier.ImageSizeOf(classifier), settings.Inversion);
             outcomes = new DigitFileClassifier(classifier, preprocessor).Classify(files, saveTo);
         }
         catch (PreprocessedImageWriteException ex)

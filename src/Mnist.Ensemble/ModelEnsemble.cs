@@ -12,7 +12,7 @@ namespace Mnist.Ensemble;
 /// (<c>builder.ToEnsemble(…).Build()</c>), <see cref="FromModels"/> or <see cref="Load"/>.
 /// Owns its members' native memory: dispose it. Not thread-safe.
 /// </summary>
-public sealed partial class ModelEnsemble : IDisposable
+public sealed partial class ModelEnsemble : IClassifier
 {
     private const long MemberSeedStream = 0x454E53454D42; // "ENSEMB"
     private readonly List<EnsembleMember> _members = new();

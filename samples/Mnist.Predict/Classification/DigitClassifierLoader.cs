@@ -1,22 +1,81 @@
+using Mnist.Ensemble;
+using Mnist.Models;
+using Mnist.Runtime;
+
 namespace Mnist.Predict.Classification;
 
 /// <summary>
-/// Opens the classifier named on the command line: a whole-model file (<see cref="ModelDigitClassifier"/>) or a saved
-/// ensemble folder (<see cref="EnsembleDigitClassifier"/>), e.g. the <c>ensemble/</c> folder that samples/Mnist.Train writes.
+/// Opens the classifier named on the command line as an <see cref="IClassifier"/>: a whole-model file
+/// (<see cref="SequentialModel"/>) or a saved ensemble folder (<see cref="ModelEnsemble"/>), e.g. the <c>ensemble/</c>
+/// folder that samples/Mnist.Train writes; and describes it for the console.
 /// </summary>
 public static class DigitClassifierLoader
 {
-    /// <summary>Opens the predictor at <paramref name="path"/>.</summary>
+    /// <summary>Opens the classifier at <paramref name="path"/> and checks that it classifies digit images (see <see cref="CheckDigitClassifier"/>).</summary>
     /// <param name="path">A <c>.mnistmodel</c> file written by <c>SequentialModel.Save</c>, or a folder written by <c>ModelEnsemble.Save</c>.</param>
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The model is not a digit classifier.</exception>
     /// <exception cref="Mnist.Ensemble.EnsembleFileException">The folder is not a complete, consistent ensemble.</exception>
     /// <exception cref="Mnist.Models.Persistence.ModelFileException">The file is not a model file or is corrupt.</exception>
-    public static IDigitClassifier Load(string path)
+    public static IClassifier Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Directory.Exists(path)) return EnsembleDigitClassifier.Load(path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
-        return ModelDigitClassifier.Load(path);
+        bool isFolder = Directory.Exists(path);
+        if (!isFolder && !File.Exists(path)) throw new FileNotFoundException($"Model file not found: {path}", path);
+        TorchRuntime.EnsureInitialized();
+        IClassifier classifier = isFolder ? ModelEnsemble.Load(path) : SequentialModel.Load(path);
+        try
+        {
+            CheckDigitClassifier(classifier, NameOf(path));
+            return classifier;
+        }
+        catch
+        {
+            classifier.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Checks that <paramref name="classifier"/> takes one channel of square images, e.g. (1, 28, 28), and outputs a class vector.</summary>
+    /// <param name="classifier">The classifier.</param>
+    /// <param name="name">Its name for the message (e.g. its file name).</param>
+    /// <exception cref="ArgumentException">It does not.</exception>
+    public static void CheckDigitClassifier(IClassifier classifier, string name)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string kind = classifier is ModelEnsemble ? "ensemble" : "model";
+        var input = classifier.InputShape;
+        if (input.Rank != 3 || input[0] != 1 || input[1] != input[2])
+            throw new ArgumentException($"{name}: the {kind}'s input is {input}; a digit classifier needs one channel of square images, e.g. (1, 28, 28).", nameof(classifier));
+        var output = classifier switch
+        {
+            SequentialModel model => model.OutputShape,
+            ModelEnsemble ensemble => ensemble.OutputShape,
+            _ => null,
+        };
+        if (output is not null && output.Rank != 1)
+            throw new ArgumentException($"{name}: the {kind}'s output is {output}, not a class vector.", nameof(classifier));
+    }
+
+    /// <summary>
+    /// A one-line description for the console, e.g. <c>"model digits.mnistmodel (10 classes, input 1×28×28, 1,199,882 parameters)"</c>
+    /// or <c>"ensemble ensemble (2 members, ArithmeticMean, 10 classes, input 1×28×28)"</c>.
+    /// </summary>
+    /// <param name="classifier">The classifier (its input is (1, S, S)).</param>
+    /// <param name="path">The path it was loaded from.</param>
+    public static string Describe(IClassifier classifier, string path)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        string name = NameOf(path);
+        int size = classifier.InputShape[1];
+        return classifier switch
+        {
+            SequentialModel model => $"model {name} ({model.ClassCount} classes, input 1×{size}×{size}, {model.Layers.Sum(l => l.TrainableParameters + l.NonTrainableParameters):N0} parameters)",
+            ModelEnsemble ensemble => $"ensemble {name} ({ensemble.Count} members, {ensemble.Combination}, {ensemble.ClassCount} classes, input 1×{size}×{size})",
+            _ => $"classifier {name} ({classifier.ClassCount} classes, input 1×{size}×{size})",
+        };
+    }
+
+    private static string NameOf(string path) => Path.GetFileName(Path.TrimEndingDirectorySeparator(path));
 }

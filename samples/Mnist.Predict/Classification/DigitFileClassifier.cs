@@ -1,6 +1,9 @@
+using Mnist.Batching;
+using Mnist.Models;
 using Mnist.Preprocessing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using TorchSharp;
 
 namespace Mnist.Predict.Classification;
 
@@ -10,25 +13,39 @@ namespace Mnist.Predict.Classification;
 /// </summary>
 public sealed class DigitFileClassifier
 {
-    private readonly IDigitClassifier _classifier;
+    private readonly IClassifier _classifier;
+    private readonly int _imageSize;
     private readonly DigitImagePreprocessor _preprocessor;
 
     /// <summary>Creates the file classifier.</summary>
     /// <param name="classifier">The predictor (not disposed by this class).</param>
-    /// <param name="preprocessor">The preprocessing; its <see cref="DigitImagePreprocessor.TargetSize"/> must equal the classifier's <see cref="IDigitClassifier.ImageSize"/>.</param>
-    /// <exception cref="ArgumentException">The sizes differ.</exception>
-    public DigitFileClassifier(IDigitClassifier classifier, DigitImagePreprocessor preprocessor)
+    /// <param name="preprocessor">The preprocessing; its <see cref="DigitImagePreprocessor.TargetSize"/> must equal the classifier's <see cref="ImageSizeOf">image size</see>.</param>
+    /// <exception cref="ArgumentException">The classifier does not take (1, S, S) images, or the sizes differ.</exception>
+    public DigitFileClassifier(IClassifier classifier, DigitImagePreprocessor preprocessor)
     {
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(preprocessor);
-        if (preprocessor.TargetSize != classifier.ImageSize)
-            throw new ArgumentException($"The preprocessor makes {preprocessor.TargetSize}×{preprocessor.TargetSize} images but the classifier expects {classifier.ImageSize}×{classifier.ImageSize}.", nameof(preprocessor));
+        int size = ImageSizeOf(classifier);
+        if (preprocessor.TargetSize != size)
+            throw new ArgumentException($"The preprocessor makes {preprocessor.TargetSize}×{preprocessor.TargetSize} images but the classifier expects {size}×{size}.", nameof(preprocessor));
         _classifier = classifier;
+        _imageSize = size;
         _preprocessor = preprocessor;
     }
 
+    /// <summary>Side length S of the square single-channel images, (1, S, S), that <paramref name="classifier"/> takes.</summary>
+    /// <exception cref="ArgumentException">Its input is not (1, S, S).</exception>
+    public static int ImageSizeOf(IClassifier classifier)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        var input = classifier.InputShape;
+        if (input.Rank != 3 || input[0] != 1 || input[1] != input[2])
+            throw new ArgumentException($"The classifier's input is {input}; a digit classifier needs one channel of square images, e.g. (1, 28, 28).", nameof(classifier));
+        return input[1];
+    }
+
     /// <summary>The default preprocessing for a classifier: MNIST's recipe scaled to its image size (box = size × 20 / 28).</summary>
-    /// <param name="imageSize">The classifier's <see cref="IDigitClassifier.ImageSize"/>.</param>
+    /// <param name="imageSize">The classifier's image size (<see cref="ImageSizeOf"/>).</param>
     /// <param name="inversion">Whether to invert the images.</param>
     public static DigitImagePreprocessor CreatePreprocessor(int imageSize, DigitInversion inversion = DigitInversion.Auto) => new(new DigitPreprocessingOptions
     {
@@ -44,7 +61,7 @@ public sealed class DigitFileClassifier
     public IReadOnlyList<FileOutcome> Classify(IReadOnlyList<string> files, string? savePreprocessedTo = null)
     {
         ArgumentNullException.ThrowIfNull(files);
-        int size = _classifier.ImageSize, pixels = size * size;
+        int size = _imageSize, pixels = size * size;
         var images = new List<byte[]>(files.Count);
         var errors = new string?[files.Count];
         var slots = new int[files.Count];
@@ -66,13 +83,7 @@ public sealed class DigitFileClassifier
             }
         }
 
-        var batch = new float[images.Count * pixels];
-        for (int n = 0; n < images.Count; n++)
-        {
-            for (int p = 0; p < pixels; p++) batch[n * pixels + p] = images[n][p];
-        }
-
-        var probabilities = images.Count == 0 ? new float[0, _classifier.ClassCount] : _classifier.PredictProba(batch, images.Count);
+        var probabilities = Predict(images, size);
         var outcomes = new FileOutcome[files.Count];
         for (int i = 0; i < files.Count; i++)
         {
@@ -82,12 +93,38 @@ public sealed class DigitFileClassifier
                 continue;
             }
 
-            var row = new float[_classifier.ClassCount];
-            for (int c = 0; c < row.Length; c++) row[c] = probabilities[slots[i], c];
+            int classes = _classifier.ClassCount;
+            var row = probabilities.AsSpan(slots[i] * classes, classes).ToArray();
             outcomes[i] = new FileOutcome(files[i], new DigitPrediction(files[i], row), null);
         }
 
         return outcomes;
+    }
+
+    /// <summary>
+    /// The raw N × classes probabilities of the preprocessed images (0–255 floats), through the classifier's tensor route
+    /// in chunks of <see cref="DefaultBatchSize.Evaluation"/>, unvalidated: the app reports non-finite output
+    /// itself, naming the first image it concerns.
+    /// </summary>
+    private float[] Predict(List<byte[]> images, int size)
+    {
+        int pixels = size * size, classes = _classifier.ClassCount;
+        var result = new float[images.Count * classes];
+        for (int start = 0; start < images.Count; start += DefaultBatchSize.Evaluation)
+        {
+            int n = Math.Min(DefaultBatchSize.Evaluation, images.Count - start);
+            var batch = new float[n * pixels];
+            for (int k = 0; k < n; k++)
+            {
+                for (int p = 0; p < pixels; p++) batch[(k * pixels) + p] = images[start + k][p];
+            }
+
+            using var input = torch.tensor(batch, [n, 1, size, size]);
+            using var output = _classifier.PredictProba(input);
+            output.data<float>().ToArray().CopyTo(result, start * classes);
+        }
+
+        return result;
     }
 
     private static void CreateFolder(string folder)

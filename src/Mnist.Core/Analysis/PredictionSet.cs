@@ -1,5 +1,6 @@
 using System.Globalization;
 using MathNet.Numerics.Statistics;
+using Mnist.Models;
 
 namespace Mnist.Analysis;
 
@@ -18,13 +19,19 @@ public sealed class PredictionSet
     private readonly int[] _trueLabels;
     private readonly int[] _predicted;
 
-    /// <summary>Creates a set from an N × C probability array.</summary>
-    /// <param name="probabilities">probabilities[i, c] = P(sample i is class c); each row in [0, 1] summing to 1.</param>
+    /// <summary>Creates a set from a classifier's predicted probabilities (e.g. <c>PredictProba</c>'s result).</summary>
+    /// <param name="probabilities">N × C probabilities (already validated).</param>
     /// <param name="trueLabels">N true class indices.</param>
     /// <exception cref="ArgumentNullException"><paramref name="probabilities"/> is null.</exception>
-    /// <exception cref="ArgumentException">Sizes disagree, a probability is not finite or outside [0, 1], a row does not sum to 1, or a label is out of range.</exception>
-    public PredictionSet(float[,] probabilities, ReadOnlySpan<int> trueLabels)
-        : this(Flatten(probabilities), probabilities.GetLength(0), trueLabels)
+    /// <exception cref="ArgumentException">There are no samples, the label count differs, or a label is out of range.</exception>
+    public PredictionSet(ClassProbabilities probabilities, ReadOnlySpan<int> trueLabels)
+        : this(NotNull(probabilities).Values, probabilities.SampleCount, trueLabels)
+    {
+    }
+
+    /// <inheritdoc cref="PredictionSet(ClassProbabilities, ReadOnlySpan{int})"/>
+    public PredictionSet(ClassProbabilities probabilities, ReadOnlySpan<byte> trueLabels)
+        : this(NotNull(probabilities).Values, probabilities.SampleCount, ToInts(trueLabels))
     {
     }
 
@@ -206,12 +213,10 @@ public sealed class PredictionSet
         if ((uint)index >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"Index must be in [0, {Count}).");
     }
 
-    private static float[] Flatten(float[,] probabilities)
+    private static ClassProbabilities NotNull(ClassProbabilities probabilities)
     {
         ArgumentNullException.ThrowIfNull(probabilities);
-        var flat = new float[probabilities.Length];
-        Buffer.BlockCopy(probabilities, 0, flat, 0, flat.Length * sizeof(float));
-        return flat;
+        return probabilities;
     }
 
     private static int[] ToInts(ReadOnlySpan<byte> labels)

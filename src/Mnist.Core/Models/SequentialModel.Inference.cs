@@ -9,11 +9,15 @@ namespace Mnist.Models;
 public sealed partial class SequentialModel
 {
     /// <summary>
-    /// Mean categorical cross-entropy and accuracy on <paramref name="data"/> (Keras <c>evaluate</c>), in eval mode
-    /// (dropout off, batch-norm moving statistics) without gradients. The result does not depend on the batch size.
+    /// Accuracy and mean categorical cross-entropy on <paramref name="data"/> (Keras <c>evaluate</c>), in eval mode
+    /// (dropout off, batch-norm moving statistics) without gradients. The loss is the <see cref="IClassifier.Evaluate"/>
+    /// definition: the cross-entropy of the float32 softmax probabilities floored at
+    /// <see cref="ClassProbabilities.ProbabilityFloor"/>, summed in double precision. The result does not depend on the
+    /// batch size.
     /// </summary>
     /// <param name="data">Batches with labels, e.g. <c>test.Batches(256)</c>.</param>
     /// <param name="cancellationToken">Stops the evaluation.</param>
+    /// <exception cref="ArgumentException">No samples, or a label outside [0, classes).</exception>
     public EvaluationResult Evaluate(IBatchSource data, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
@@ -30,11 +34,11 @@ public sealed partial class SequentialModel
                 using var scope = NewDisposeScope();
                 using (batch)
                 {
-                    var logits = ForwardChecked(batch.Images);
+                    var probabilities = nn.functional.softmax(ForwardChecked(batch.Images), 1);
                     var labels = Device.type == DeviceType.CPU ? batch.Labels : batch.Labels.to(Device);
-                    CheckLabels(labels, logits.shape[1]);
-                    lossSum += nn.functional.cross_entropy(logits, labels, reduction: nn.Reduction.Sum).to(float64).item<double>();
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                    CheckLabels(labels, probabilities.shape[1]);
+                    lossSum -= probabilities.gather(1, labels.unsqueeze(1)).to(float64).clamp_min(ClassProbabilities.ProbabilityFloor).log().sum().item<double>();
+                    correct += probabilities.argmax(1).eq(labels).sum().item<long>();
                     count += batch.Count;
                 }
             }
@@ -48,7 +52,10 @@ public sealed partial class SequentialModel
         }
     }
 
-    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default <see cref="DefaultBatchSize.Evaluation"/>, 256), in dataset order.</summary>
+    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>
+    /// <param name="data">Samples with labels.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="cancellationToken">Stops the evaluation.</param>
     public EvaluationResult Evaluate(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -56,8 +63,9 @@ public sealed partial class SequentialModel
     }
 
     /// <summary>
-    /// Class probabilities for a batch of images (float32, (B, 1, H, W), the scale the model was trained on; 0–255 for the
-    /// presets). Eval mode, no gradients. The returned tensor (on <see cref="Device"/>) belongs to the caller.
+    /// Class probabilities for a batch of images (float32, (B, 1, H, W), on any device, the scale the model was trained on;
+    /// 0–255 for the presets). Eval mode, no gradients. The result is a new (B, classes) float32 tensor on the CPU (see
+    /// <see cref="IClassifier.PredictProba(Tensor)"/>), owned by the caller.
     /// </summary>
     /// <exception cref="ArgumentException">The images do not have the model's input shape.</exception>
     public Tensor PredictProba(Tensor images)
@@ -69,8 +77,9 @@ public sealed partial class SequentialModel
         {
             using var _ = no_grad();
             using var scope = NewDisposeScope();
-            var logits = ForwardChecked(images);
-            return nn.functional.softmax(logits, 1).MoveToOuterDisposeScope();
+            var probabilities = nn.functional.softmax(ForwardChecked(images), 1);
+            if (probabilities.device_type != DeviceType.CPU) probabilities = probabilities.cpu();
+            return probabilities.MoveToOuterDisposeScope();
         }
         finally
         {
@@ -78,68 +87,25 @@ public sealed partial class SequentialModel
         }
     }
 
-    /// <summary>Class probabilities (N × classes) for every sample of <paramref name="data"/> (Keras <c>predict_proba</c>).</summary>
+    /// <summary>Class probabilities for every sample of <paramref name="data"/>, in its order (Keras <c>predict_proba</c>).</summary>
     /// <param name="data">Batches (labels are ignored).</param>
     /// <param name="cancellationToken">Stops the prediction.</param>
-    public float[,] PredictProba(IBatchSource data, CancellationToken cancellationToken = default)
+    public ClassProbabilities PredictProba(IBatchSource data, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(data);
-        var rows = new List<float[]>();
+        var values = new List<float>();
         int classes = ClassCount;
         foreach (var batch in data.GetBatches(0, cancellationToken))
         {
             using (batch)
             using (var probabilities = PredictProba(batch.Images))
-            using (var onCpu = probabilities.cpu())
             {
-                rows.Add(onCpu.data<float>().ToArray());
+                values.AddRange(probabilities.data<float>().ToArray());
             }
         }
 
-        int count = rows.Sum(r => r.Length) / classes;
-        var result = new float[count, classes];
-        int offset = 0;
-        foreach (var row in rows)
-        {
-            Buffer.BlockCopy(row, 0, result, offset * sizeof(float), row.Length * sizeof(float));
-            offset += row.Length;
-        }
-
-        return result;
-    }
-
-    /// <summary>Class probabilities (N × classes) for every sample of <paramref name="data"/>, in dataset order.</summary>
-    public float[,] PredictProba(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        return PredictProba(data.Batches(batchSize), cancellationToken);
-    }
-
-    /// <summary>The most probable class of every sample (Keras <c>predict_classes</c>).</summary>
-    public int[] PredictClasses(IBatchSource data, CancellationToken cancellationToken = default) => ArgMax(PredictProba(data, cancellationToken));
-
-    /// <summary>The most probable class of every sample of <paramref name="data"/>, in dataset order.</summary>
-    public int[] PredictClasses(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default) => ArgMax(PredictProba(data, batchSize, cancellationToken));
-
-    /// <summary>Row-wise arg-max of a probability matrix (first maximum on ties).</summary>
-    public static int[] ArgMax(float[,] probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        int n = probabilities.GetLength(0), c = probabilities.GetLength(1);
-        var result = new int[n];
-        for (int i = 0; i < n; i++)
-        {
-            int best = 0;
-            for (int j = 1; j < c; j++)
-            {
-                if (probabilities[i, j] > probabilities[i, best]) best = j;
-            }
-
-            result[i] = best;
-        }
-
-        return result;
+        return ClassProbabilities.Wrap(values.ToArray(), values.Count / classes, classes);
     }
 
     /// <summary>

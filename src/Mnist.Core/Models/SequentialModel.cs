@@ -12,7 +12,7 @@ namespace Mnist.Models;
 /// Create it with <see cref="SequentialBuilder.Build"/>. Owns native memory: dispose it. Not thread-safe: train and predict
 /// from one thread at a time.
 /// </summary>
-public sealed partial class SequentialModel : IDisposable
+public sealed partial class SequentialModel : IClassifier
 {
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly Activation _strippedActivation;

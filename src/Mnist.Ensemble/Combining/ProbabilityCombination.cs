@@ -1,4 +1,6 @@
 using Mnist.Models;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Mnist.Ensemble;
 
@@ -14,7 +16,7 @@ public static class ProbabilityCombination
     /// and to the cross-entropy of <see cref="CrossEntropy"/>, so a probability of exactly 0 gives a large finite penalty
     /// instead of −∞/NaN.
     /// </summary>
-    public const double ProbabilityFloor = 1e-12;
+    public const double ProbabilityFloor = ClassProbabilities.ProbabilityFloor;
 
     /// <summary>Combines the members' probability matrices (all the same size) into one.</summary>
     /// <param name="memberProbabilities">One samples × classes matrix per member.</param>
@@ -69,6 +71,33 @@ public static class ProbabilityCombination
         }
 
         return sum / rows;
+    }
+
+    /// <summary>
+    /// Combines the members' (B, C) probability tensors (any floating type, on the CPU) in torch, with exactly the
+    /// arithmetic of <see cref="Combine(IReadOnlyList{float[,]}, EnsembleCombination, IReadOnlyList{double})"/>: double
+    /// precision, members summed in order, the result a new (B, C) float32 CPU tensor in the current dispose scope.
+    /// </summary>
+    internal static Tensor Combine(IReadOnlyList<Tensor> members, EnsembleCombination combination, IReadOnlyList<double>? weights)
+    {
+        if (members.Count == 0) throw new ArgumentException("At least one member's probabilities are needed.", nameof(members));
+        if (!Enum.IsDefined(combination)) throw new ArgumentOutOfRangeException(nameof(combination), combination, $"{nameof(combination)} has the undefined value {combination}.");
+        var w = MemberWeights(combination, weights, members.Count);
+        Tensor? sum = null;
+        for (int m = 0; m < members.Count; m++)
+        {
+            var p = members[m].to(ScalarType.Float64);
+            var term = combination == EnsembleCombination.GeometricMean ? p.clamp_min(ProbabilityFloor).log().mul(w[m]) : p.mul(w[m]);
+            sum = sum is null ? term : sum.add(term);
+        }
+
+        if (combination == EnsembleCombination.GeometricMean)
+        {
+            var exp = sum!.sub(sum!.amax([1], keepdim: true)).exp();
+            sum = exp.div(exp.sum(1, keepdim: true));
+        }
+
+        return sum!.to(ScalarType.Float32).contiguous();
     }
 
     /// <summary>Normalised per-member weights for a rule: equal for the unweighted rules.</summary>

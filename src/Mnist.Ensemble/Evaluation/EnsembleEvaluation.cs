@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Mnist.Models;
 using Mnist.Training;
 
 namespace Mnist.Ensemble;
@@ -11,7 +12,7 @@ namespace Mnist.Ensemble;
 /// <param name="Members">Per-member scores, in member order.</param>
 /// <param name="Combined">
 /// The ensemble: accuracy of the combined probabilities' arg-max and the mean cross-entropy of the combined probabilities
-/// (floored at <see cref="ProbabilityCombination.ProbabilityFloor"/>).
+/// (floored at <see cref="ClassProbabilities.ProbabilityFloor"/>).
 /// </param>
 /// <param name="Combination">The rule that produced <see cref="Combined"/>.</param>
 public sealed record EnsembleEvaluation(IReadOnlyList<MemberEvaluation> Members, EvaluationResult Combined, EnsembleCombination Combination)
@@ -26,7 +27,7 @@ public sealed record EnsembleEvaluation(IReadOnlyList<MemberEvaluation> Members,
     /// The combined class probabilities (N × classes, in data order) the scores were computed from, so that analysis
     /// (confusion matrix, uncertain samples) needs no second pass; <see langword="null"/> when not collected.
     /// </summary>
-    public float[,]? Probabilities { get; init; }
+    public ClassProbabilities? Probabilities { get; init; }
 
     /// <summary>The member with the highest accuracy (the first on ties).</summary>
     public MemberEvaluation BestMember => Members.MaxBy(m => m.Accuracy)!;

@@ -1,4 +1,5 @@
 using Mnist.Analysis;
+using Mnist.Tests.Models;
 
 namespace Mnist.Tests.Analysis;
 
@@ -20,7 +21,7 @@ public class PredictionSetTests
 
     private static readonly int[] Labels = [0, 0, 2, 2, 1, 1, 0, 0, 1];
 
-    private static PredictionSet Set() => new(Probabilities, Labels);
+    private static PredictionSet Set() => new(Probabilities.ToClassProbabilities(), Labels);
 
     [Fact]
     public void Predicts_the_arg_max_with_the_lowest_index_on_ties()
@@ -102,7 +103,7 @@ public class PredictionSetTests
             for (int k = 0; k < c; k++) probabilities[i, k] = (float)(raw[k] / sum);
         }
 
-        var set = new PredictionSet(probabilities, Enumerable.Range(0, n).Select(i => i % c).ToArray());
+        var set = new PredictionSet(probabilities.ToClassProbabilities(), Enumerable.Range(0, n).Select(i => i % c).ToArray());
         foreach (var measure in new[] { UncertaintyMeasure.StandardDeviation, UncertaintyMeasure.Entropy })
         {
             set.MostUncertain(n, measure).Select(s => s.Index).Should().Equal(ReferenceRanking(probabilities, measure), measure.ToString());

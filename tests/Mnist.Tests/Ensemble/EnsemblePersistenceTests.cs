@@ -53,11 +53,11 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         loaded.Members.Select(m => m.Seed).Should().Equal(original.Members.Select(m => m.Seed));
         var before = original.PredictProba(_test);
         var after = loaded.PredictProba(_test);
-        after.Should().BeEquivalentTo(before);
+        after.ToArray().Should().BeEquivalentTo(before.ToArray());
         for (int k = 0; k < 2; k++)
         {
             var memberBefore = original.Members[k].Model.PredictProba(_test);
-            loaded.Members[k].Model.PredictProba(_test).Should().BeEquivalentTo(memberBefore);
+            loaded.Members[k].Model.PredictProba(_test).ToArray().Should().BeEquivalentTo(memberBefore.ToArray());
         }
 
         Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName).Should().Equal("ensemble");
@@ -216,7 +216,7 @@ public sealed class EnsemblePersistenceTests : IClassFixture<MnistTrainingSetFix
         var json = JsonNode.Parse(File.ReadAllText(_temp.Combine("mixed", "ensemble.json")))!;
         json["sharedArchitecture"]!.GetValue<bool>().Should().BeFalse();
         loaded.Members.Select(m => m.Model.Layers.Count).Should().Equal(3, 6);
-        loaded.PredictProba(_test).Should().BeEquivalentTo(ensemble.PredictProba(_test));
+        loaded.PredictProba(_test).ToArray().Should().BeEquivalentTo(ensemble.PredictProba(_test).ToArray());
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class EnsemblePredictionTests
 
         var p = ensemble.PredictProba(images, batchSize);
 
-        p.GetLength(0).Should().Be(7);
+        p.SampleCount.Should().Be(7);
         for (int i = 0; i < 7; i++)
         {
             var m = ReferenceMembers(i);
@@ -128,7 +128,7 @@ public sealed class EnsemblePredictionTests
 
         report.Combined.Loss.Should().BeApproximately(ensembleLoss[0], 1e-6);
         report.Combined.Accuracy.Should().Be(ensembleCorrect / 7.0);
-        report.Probabilities.Should().BeEquivalentTo(ensemble.PredictProba(images, batchSize: 5), o => o.WithStrictOrdering(), "the report carries the combined probabilities it scored");
+        report.Probabilities!.ToArray().Should().BeEquivalentTo(ensemble.PredictProba(images, batchSize: 5).ToArray(), o => o.WithStrictOrdering(), "the report carries the combined probabilities it scored");
         report.Combination.Should().Be(EnsembleCombination.ArithmeticMean);
         var lines = report.ToString().Split(Environment.NewLine);
         lines[0].Should().Be("model" + new string(' ', 8) + "loss" + new string(' ', 6) + "acc");

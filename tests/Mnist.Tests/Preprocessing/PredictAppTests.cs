@@ -53,7 +53,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         return (code, output.ToString(), error.ToString());
     }
 
-    private static (int Code, string Output, string Error) RunPredict(PredictSettings settings, Func<string, IDigitClassifier> load)
+    private static (int Code, string Output, string Error) RunPredict(PredictSettings settings, Func<string, IClassifier> load)
     {
         var output = new StringWriter(CultureInfo.InvariantCulture);
         var error = new StringWriter(CultureInfo.InvariantCulture);
@@ -377,31 +377,27 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
         TorchRuntime.EnsureInitialized();
         using var model = Sequential.Input(3, 28, 28).Flatten().Dense(10, Activation.Softmax).Build(new ModelOptions { Seed = 1 });
 
-        var act = () => new ModelDigitClassifier(model, "rgb.mnistmodel");
+        var act = () => DigitClassifierLoader.CheckDigitClassifier(model, "rgb.mnistmodel");
 
         act.Should().Throw<ArgumentException>().WithMessage("rgb.mnistmodel: the model's input is*one channel of square images*");
     }
 
     /// <summary>A classifier that gives every image the same probabilities: <paramref name="value"/> for each of 10 classes.</summary>
-    private sealed class FixedClassifier(float value, bool fail = false) : IDigitClassifier
+    private sealed class FixedClassifier(float value, bool fail = false) : IClassifier
     {
-        public string Description => "fixed";
+        public TensorShape InputShape { get; } = new(1, 28, 28);
 
         public int ClassCount => 10;
 
-        public int ImageSize => 28;
-
-        public float[,] PredictProba(float[] batch0To255, int count)
+        public torch.Tensor PredictProba(torch.Tensor images)
         {
             if (fail) throw new System.Runtime.InteropServices.ExternalException("shape '[1, 10]' is invalid\nframe #0: at::infer_size");
-            var result = new float[count, ClassCount];
-            for (int i = 0; i < count; i++)
-            {
-                for (int c = 0; c < ClassCount; c++) result[i, c] = value;
-            }
-
-            return result;
+            return torch.full(new long[] { images.shape[0], ClassCount }, value, dtype: torch.float32);
         }
+
+        public ClassProbabilities PredictProba(IBatchSource data, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
+        public Mnist.Training.EvaluationResult Evaluate(IBatchSource data, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public void Dispose()
         {
