@@ -9,9 +9,9 @@ namespace Mnist.Models.Layers;
 /// <param name="name">The stored layer name (pass it to the layer's constructor).</param>
 /// <param name="config">
 /// A private copy of the stored configuration without the reserved keys <c>type</c> and <c>name</c>. It comes from a file
-/// and is not trusted: read it defensively. <see cref="ArgumentException"/>, <see cref="FormatException"/>,
-/// <see cref="InvalidOperationException"/> and <see cref="OverflowException"/> thrown by the factory (as
-/// <see cref="JsonNode.GetValue{T}"/> throws) are reported as <see cref="Persistence.ModelFileException"/>.
+/// and is not trusted: read it defensively. Any exception the factory throws (except
+/// <see cref="OutOfMemoryException"/> and <see cref="OperationCanceledException"/>) is reported as a
+/// <see cref="Persistence.ModelFileException"/> that names the layer and quotes the configuration.
 /// </param>
 /// <returns>The layer, whose <see cref="Layer.TypeName"/> must be the registered type name and whose <see cref="Layer.Name"/> must be <paramref name="name"/>.</returns>
 public delegate Layer CustomLayerFactory(string name, JsonObject config);

@@ -59,8 +59,19 @@ internal static class LayerSerializer
             if (key is not "type" and not "name") config[key] = value?.DeepClone();
         }
 
-        var layer = factory(name, config)
-            ?? throw new ModelFileException(path, $"The factory registered for '{ModelJson.Excerpt(type)}' returned null for layer '{ModelJson.Excerpt(name)}'.");
+        Layer? layer;
+        try
+        {
+            layer = factory(name, config);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not ModelFileException and not OperationCanceledException)
+        {
+            // The configuration comes from the file: whatever a factory trips over in it is a file error.
+            throw new ModelFileException(path, $"Layer '{ModelJson.Excerpt(name)}' ({ModelJson.Excerpt(type)}) has a configuration its registered factory refuses ({ex.GetType().Name}: {ex.Message}): {ModelJson.Excerpt(config)}", ex);
+        }
+
+        if (layer is null)
+            throw new ModelFileException(path, $"The factory registered for '{ModelJson.Excerpt(type)}' returned null for layer '{ModelJson.Excerpt(name)}'.");
         if (layer.TypeName != type || layer.Name != name)
             throw new ModelFileException(path,
                 $"The factory registered for '{ModelJson.Excerpt(type)}' returned a layer '{ModelJson.Excerpt(layer.Name ?? "(automatic)")}' of type '{ModelJson.Excerpt(layer.TypeName)}' for layer '{ModelJson.Excerpt(name)}': it must keep the stored type and name.");
