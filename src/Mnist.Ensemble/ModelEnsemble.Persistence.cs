@@ -46,7 +46,7 @@ public sealed partial class ModelEnsemble
     /// </summary>
     /// <param name="folder">The destination folder; an existing ensemble folder there is replaced.</param>
     /// <exception cref="InvalidOperationException">The ensemble has no members.</exception>
-    /// <exception cref="NotSupportedException">A member has Lambda or custom-module layers (they cannot be stored in a model file).</exception>
+    /// <exception cref="NotSupportedException">A member has a layer without a configuration (Lambda or module layers, see <see cref="SequentialModel.Save"/>).</exception>
     /// <exception cref="EnsembleFileException">The folder exists, is not empty and is not an ensemble folder (nothing is replaced).</exception>
     /// <exception cref="IOException">Another save into the same folder is in progress, or the folder cannot be written.</exception>
     public void Save(string folder)
@@ -76,9 +76,10 @@ public sealed partial class ModelEnsemble
     /// <see cref="ModelLoadLimits.MaxArchitectureBytes"/> (it repeats member 1's architecture and lists the members) and
     /// nest at most <see cref="ModelLoadLimits.MaxJsonDepth"/> levels.
     /// </param>
+    /// <param name="customLayers">Factories for custom layer types the members use (default none), passed to <see cref="SequentialModel.Load"/>.</param>
     /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt, inconsistent or beyond a limit; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
-    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null)
+    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
         limits = limits?.Clone() ?? new ModelLoadLimits();
@@ -107,7 +108,7 @@ public sealed partial class ModelEnsemble
                 memberLimits.MaxParameters = Math.Max(1, limits.MaxParameters - usedValues);
                 try
                 {
-                    model = SequentialModel.Load(path, modelOptions, memberLimits);
+                    model = SequentialModel.Load(path, modelOptions, memberLimits, customLayers);
                 }
                 catch (ModelFileException ex)
                 {

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Mnist.Models.Layers;
 using Mnist.Models.Persistence;
 using static TorchSharp.torch;
 
@@ -135,10 +136,11 @@ public sealed partial class SequentialModel
     /// <summary>
     /// Writes a whole-model file: a zip with <c>model.json</c> (format version, input shape, every layer's configuration
     /// including the normaliser's statistics) and <c>weights.bin</c>. Atomic. <see cref="Load"/> restores a model that
-    /// predicts exactly like this one. Models with Lambda or custom-module layers cannot be saved this way (use
-    /// <see cref="SaveWeights"/>).
+    /// predicts exactly like this one. Models with Lambda or module layers cannot be saved this way (use
+    /// <see cref="SaveWeights"/>); custom layer classes can, when they override <see cref="Layer.GetConfig"/> (and
+    /// <see cref="Layer.ExpectedState"/>, to be loadable with a <see cref="CustomLayers"/> registration).
     /// </summary>
-    /// <exception cref="NotSupportedException">A layer holds code.</exception>
+    /// <exception cref="NotSupportedException">A layer has no configuration, a custom layer uses a built-in type name, or a configuration uses the reserved key <c>type</c> or <c>name</c>.</exception>
     public void Save(string path)
     {
         ThrowIfDisposed();
@@ -185,14 +187,20 @@ public sealed partial class SequentialModel
     /// <param name="path">The file.</param>
     /// <param name="options">Device and seed for the loaded model (default CPU, unseeded).</param>
     /// <param name="limits">Resource limits (default <c>new ModelLoadLimits()</c>); raise them to load a larger model you trust.</param>
+    /// <param name="customLayers">
+    /// Factories for the custom layer types the file may name (default <see cref="CustomLayers.Empty"/>). Custom layers
+    /// are subject to the same limits: their <see cref="Layer.ExpectedState"/> is checked before the network is built.
+    /// </param>
     /// <exception cref="FileNotFoundException">There is no such file.</exception>
     /// <exception cref="ModelFileException">
     /// The file is not a model file, has another format version, is corrupt, exceeds a limit (the message names the entry
-    /// and the limit) or holds NaN or infinite weights (the message names the tensor).
+    /// and the limit), holds NaN or infinite weights (the message names the tensor), or names a layer type that is neither
+    /// built in nor in <paramref name="customLayers"/> (the message names the type and how to register it).
     /// </exception>
     /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
-    public static SequentialModel Load(string path, ModelOptions? options = null, ModelLoadLimits? limits = null)
+    public static SequentialModel Load(string path, ModelOptions? options = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null)
     {
+        customLayers ??= CustomLayers.Empty;
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         limits = limits?.Clone() ?? new ModelLoadLimits();
         limits.Validate();
@@ -209,7 +217,7 @@ public sealed partial class SequentialModel
             var archEntry = zip.GetEntry(ArchitectureEntry) ?? throw new ModelFileException(path, $"'{ArchitectureEntry}' is missing: not a model file written by SequentialModel.Save.");
             var weightsEntry = zip.GetEntry(WeightsEntry) ?? throw new ModelFileException(path, $"'{WeightsEntry}' is missing.");
             var architecture = ReadArchitecture(archEntry, path, limits);
-            var (builder, epochsTrained) = ParseArchitecture(architecture, path, limits);
+            var (builder, epochsTrained) = ParseArchitecture(architecture, path, limits, customLayers);
 
             // Everything below up to Build works on the layer list and the weights' index: no tensor exists yet.
             if (builder.InputShape.ElementCount > limits.MaxActivationElements) throw ActivationLimit(path, $"the input {builder.InputShape} has {builder.InputShape.ElementCount:N0}", limits);
@@ -324,7 +332,7 @@ public sealed partial class SequentialModel
     }
 
     /// <summary>The builder and training state described by <c>model.json</c> (no tensor is created).</summary>
-    private static (SequentialBuilder Builder, int EpochsTrained) ParseArchitecture(JsonObject architecture, string path, ModelLoadLimits limits)
+    private static (SequentialBuilder Builder, int EpochsTrained) ParseArchitecture(JsonObject architecture, string path, ModelLoadLimits limits, CustomLayers customLayers)
     {
         const string where = ArchitectureEntry;
         var formatNode = ModelJson.Node(architecture, "format", path, where);
@@ -358,7 +366,7 @@ public sealed partial class SequentialModel
         var builder = new SequentialBuilder(inputShape);
         foreach (var layer in layers)
         {
-            builder.Add(LayerSerializer.FromJson(layer as JsonObject ?? throw new ModelFileException(path, "a layer entry is not an object."), path));
+            builder.Add(LayerSerializer.FromJson(layer as JsonObject ?? throw new ModelFileException(path, "a layer entry is not an object."), path, customLayers));
         }
 
         return (builder, epochsTrained);
@@ -367,7 +375,8 @@ public sealed partial class SequentialModel
     /// <summary>Refuses an architecture that stores too many values or whose samples would occupy too many values.</summary>
     private static void CheckLimits(ModelPlan plan, string path, ModelLoadLimits limits)
     {
-        if (!plan.StateKnown) throw new ModelFileException(path, "a stored layer cannot describe its weights.");
+        if (plan.Layers.FirstOrDefault(l => l.State is null) is { } unknown)
+            throw new ModelFileException(path, $"layer '{unknown.Name}' ({unknown.Layer.TypeName}) cannot describe its weights before the network is built: its class must override Layer.ExpectedState to be loaded from a model file.");
         if (plan.StateElements > limits.MaxParameters)
         {
             var largest = plan.Layers.MaxBy(l => l.StateElements)!;

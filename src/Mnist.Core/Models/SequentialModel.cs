@@ -99,6 +99,49 @@ public sealed partial class SequentialModel : IClassifier
         return _compute.Network.forward(images.to(_compute.DataType)).to(ScalarType.Float32);
     }
 
+    /// <summary>
+    /// A snapshot of every parameter and buffer (Keras <c>get_weights</c>): private copies of the float32 master
+    /// weights, owned by the returned object — dispose it. Later training does not change it.
+    /// </summary>
+    public ModelWeights GetWeights()
+    {
+        ThrowIfDisposed();
+        return new ModelWeights(_network.state_dict().Select(kv => (kv.Key, kv.Value)));
+    }
+
+    /// <summary>
+    /// Copies a snapshot from <see cref="GetWeights"/> (of this model or another of the same architecture) into this
+    /// model (Keras <c>set_weights</c>). Every name, shape and type is checked first; nothing changes when a check fails.
+    /// With <see cref="ComputePrecision.BFloat16"/> the compute copy follows before the next step or prediction. The
+    /// snapshot stays owned by the caller and can be set again.
+    /// </summary>
+    /// <exception cref="WeightsMismatchException">A tensor is missing from the snapshot, unexpected, or has another shape or type; the first is named.</exception>
+    /// <exception cref="ObjectDisposedException">The model or the snapshot is disposed.</exception>
+    public void SetWeights(ModelWeights weights)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(weights);
+        var state = _network.state_dict();
+        foreach (var (name, current) in state)
+        {
+            var saved = weights.Find(name)
+                ?? throw new WeightsMismatchException(name, $"The snapshot lacks tensor '{name}' ({string.Join(", ", current.shape)}) that this model has: it was taken from another architecture.");
+            if (!saved.shape.SequenceEqual(current.shape))
+                throw new WeightsMismatchException(name, $"Tensor '{name}' has shape ({string.Join(", ", saved.shape)}) in the snapshot but ({string.Join(", ", current.shape)}) in this model.");
+            if (saved.dtype != current.dtype)
+                throw new WeightsMismatchException(name, $"Tensor '{name}' is {saved.dtype} in the snapshot but {current.dtype} in this model.");
+        }
+
+        if (weights.Names.FirstOrDefault(n => !state.ContainsKey(n)) is { } extra)
+            throw new WeightsMismatchException(extra, $"The snapshot has tensor '{extra}' that this model does not: it was taken from another architecture.");
+        using (no_grad())
+        {
+            foreach (var (name, current) in state) current.copy_(weights.Get(name));
+        }
+
+        if (_compute is not null) _compute.Stale = true;
+    }
+
     /// <summary>Copies every parameter and buffer (caller disposes the copies).</summary>
     internal Dictionary<string, Tensor> SnapshotWeights()
     {

@@ -39,7 +39,9 @@ public sealed class ActivationLayer : Layer
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) =>
         (includeTrailingActivation ? ActivationModules.Create(Activation) : null) ?? nn.Identity();
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
-    internal override JsonObject ToJson() => new() { ["activation"] = Activation.ToString() };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["activation"] = Activation.ToString() };
 }

@@ -79,7 +79,8 @@ public sealed class BatchNormLayer : Layer
         return new AxisBatchNorm(axis, features, Epsilon, torchMomentum);
     }
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
     {
         int axis = ResolveAxis(input);
         long features = input[axis - 1];
@@ -94,5 +95,6 @@ public sealed class BatchNormLayer : Layer
         ];
     }
 
-    internal override JsonObject ToJson() => new() { ["axis"] = Axis, ["momentum"] = Momentum, ["epsilon"] = Epsilon };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["axis"] = Axis, ["momentum"] = Momentum, ["epsilon"] = Epsilon };
 }

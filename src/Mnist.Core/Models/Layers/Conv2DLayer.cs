@@ -108,7 +108,8 @@ public sealed class Conv2DLayer : Layer
         return ActivationModules.Chain(("pad", pad), ("conv", conv), ("act", includeTrailingActivation ? ActivationModules.Create(Activation) : null));
     }
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
     {
         bool chained = PaddingFor(input).Asymmetric || (includeTrailingActivation && Activation != Activation.None);
         string prefix = chained ? "conv." : string.Empty;
@@ -126,7 +127,8 @@ public sealed class Conv2DLayer : Layer
         return Math.Max(padded, patches);
     }
 
-    internal override JsonObject ToJson() => new()
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new()
     {
         ["filters"] = Filters, ["kernelSize"] = KernelSize, ["stride"] = Stride, ["padding"] = Padding.ToString(),
         ["activation"] = Activation.ToString(), ["useBias"] = UseBias,

@@ -59,7 +59,8 @@ public sealed class DenseLayer : Layer
         return ActivationModules.Chain(("linear", linear), ("act", includeTrailingActivation ? ActivationModules.Create(Activation) : null));
     }
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation)
     {
         string prefix = includeTrailingActivation && Activation != Activation.None ? "linear." : string.Empty;
         var state = new List<StateTensor>(2) { new(prefix + "weight", [Units, input[0]], ScalarType.Float32) };
@@ -67,5 +68,6 @@ public sealed class DenseLayer : Layer
         return state;
     }
 
-    internal override JsonObject ToJson() => new() { ["units"] = Units, ["activation"] = Activation.ToString(), ["useBias"] = UseBias };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["units"] = Units, ["activation"] = Activation.ToString(), ["useBias"] = UseBias };
 }

@@ -30,7 +30,9 @@ public sealed class DropoutLayer : Layer
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => nn.Dropout(Rate);
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
-    internal override JsonObject ToJson() => new() { ["rate"] = Rate };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["rate"] = Rate };
 }

@@ -28,7 +28,9 @@ public sealed class FlattenLayer : Layer
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => nn.Flatten();
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
-    internal override JsonObject ToJson() => new();
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new();
 }

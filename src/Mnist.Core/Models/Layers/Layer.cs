@@ -42,11 +42,15 @@ public abstract class Layer
     public abstract nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true);
 
     /// <summary>
-    /// The tensors the module of <see cref="CreateModule"/> stores (names relative to the layer), derived from the
-    /// configuration without creating any tensor, or <see langword="null"/> when the layer holds code and cannot say.
-    /// Whole-model files are checked against it before the network is built.
+    /// The tensors the module of <see cref="CreateModule"/> stores in its state dictionary (parameters and buffers, names
+    /// relative to the layer), derived from the configuration without creating any tensor, or <see langword="null"/>
+    /// when the layer cannot say (the default). Whole-model files are checked against it before the network is built, so
+    /// a custom layer that overrides <see cref="GetConfig"/> must override this too to be loadable; the built module must
+    /// then store exactly these tensors.
     /// </summary>
-    internal virtual IReadOnlyList<StateTensor>? ExpectedState(TensorShape input, bool includeTrailingActivation) => null;
+    /// <param name="input">The per-sample input shape (already accepted by <see cref="ComputeOutputShape"/>).</param>
+    /// <param name="includeTrailingActivation">As for <see cref="CreateModule"/>.</param>
+    public virtual IReadOnlyList<StateTensor>? ExpectedState(TensorShape input, bool includeTrailingActivation) => null;
 
     /// <summary>
     /// Values per sample the layer holds while computing besides its input and output (a convolution's padded input and
@@ -54,8 +58,13 @@ public abstract class Layer
     /// </summary>
     internal virtual long WorkingElements(TensorShape input, TensorShape output) => 0;
 
-    /// <summary>Serialisable configuration for whole-model files, or <see langword="null"/> when the layer holds code (Lambda, custom modules).</summary>
-    internal virtual JsonObject? ToJson() => null;
+    /// <summary>
+    /// The layer's configuration for whole-model files (Keras <c>get_config</c>), or <see langword="null"/> when it cannot
+    /// be stored (the default; Lambda and module layers hold code). Every call returns a new object. The keys
+    /// <c>type</c> and <c>name</c> are reserved. A custom layer that returns a configuration is saved under its
+    /// <see cref="TypeName"/> and is loaded by the factory registered for that name in <see cref="CustomLayers"/>.
+    /// </summary>
+    public virtual JsonObject? GetConfig() => null;
 
     /// <summary>Creates a <see cref="ModelBuildException"/> (the builder adds the layer's position and name).</summary>
     protected static ModelBuildException Invalid(string message) => new(message);

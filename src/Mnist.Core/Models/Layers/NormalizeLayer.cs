@@ -41,7 +41,9 @@ public sealed class NormalizeLayer : Layer
     /// <inheritdoc />
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) => new NormalizeModule(Mean, StandardDeviation);
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
-    internal override JsonObject ToJson() => new() { ["mean"] = Mean, ["standardDeviation"] = StandardDeviation };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["mean"] = Mean, ["standardDeviation"] = StandardDeviation };
 }

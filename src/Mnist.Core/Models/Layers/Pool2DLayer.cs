@@ -49,7 +49,9 @@ public sealed class Pool2DLayer : Layer
     public override nn.Module<Tensor, Tensor> CreateModule(TensorShape input, bool includeTrailingActivation = true) =>
         Kind == PoolingKind.Max ? nn.MaxPool2d(PoolSize, Stride) : nn.AvgPool2d(PoolSize, Stride);
 
-    internal override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
+    /// <inheritdoc />
+    public override IReadOnlyList<StateTensor> ExpectedState(TensorShape input, bool includeTrailingActivation) => [];
 
-    internal override JsonObject ToJson() => new() { ["kind"] = Kind.ToString(), ["poolSize"] = PoolSize, ["stride"] = Stride };
+    /// <inheritdoc />
+    public override JsonObject GetConfig() => new() { ["kind"] = Kind.ToString(), ["poolSize"] = PoolSize, ["stride"] = Stride };
 }

@@ -9,7 +9,7 @@ namespace Mnist.Models.Layers;
 /// <param name="Name">Name relative to the layer, e.g. <c>conv.weight</c>; the model prefixes the layer name.</param>
 /// <param name="Shape">Dimensions (empty for a scalar).</param>
 /// <param name="DataType">Element type.</param>
-internal sealed record StateTensor(string Name, long[] Shape, ScalarType DataType)
+public sealed record StateTensor(string Name, long[] Shape, ScalarType DataType)
 {
     /// <summary>Number of values; throws <see cref="OverflowException"/> when they do not fit a 64-bit count.</summary>
     public long ElementCount => Shape.Aggregate(1L, (a, d) => checked(a * d));

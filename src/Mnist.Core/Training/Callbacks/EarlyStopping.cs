@@ -1,5 +1,5 @@
 using Mnist.Guarding;
-using static TorchSharp.torch;
+using Mnist.Models;
 
 namespace Mnist.Training.Callbacks;
 
@@ -9,7 +9,7 @@ namespace Mnist.Training.Callbacks;
 /// </summary>
 public sealed class EarlyStopping : Callback, IDisposable
 {
-    private Dictionary<string, Tensor>? _bestWeights;
+    private ModelWeights? _bestWeights;
     private double _best = double.NaN;
     private int _wait;
 
@@ -69,7 +69,7 @@ public sealed class EarlyStopping : Callback, IDisposable
             if (RestoreBestWeights)
             {
                 DisposeSnapshot();
-                _bestWeights = context.Model.SnapshotWeights();
+                _bestWeights = context.Model.GetWeights();
             }
         }
         else if (++_wait >= Math.Max(Patience, 1))
@@ -82,7 +82,7 @@ public sealed class EarlyStopping : Callback, IDisposable
     /// <inheritdoc />
     public override void OnTrainEnd(TrainingContext context)
     {
-        if (RestoreBestWeights && _bestWeights is not null) context.Model.RestoreWeights(_bestWeights);
+        if (RestoreBestWeights && _bestWeights is not null) context.Model.SetWeights(_bestWeights);
         DisposeSnapshot();
     }
 
@@ -91,8 +91,7 @@ public sealed class EarlyStopping : Callback, IDisposable
 
     private void DisposeSnapshot()
     {
-        if (_bestWeights is null) return;
-        foreach (var t in _bestWeights.Values) t.Dispose();
+        _bestWeights?.Dispose();
         _bestWeights = null;
     }
 }
