@@ -143,7 +143,7 @@ public class AugmentedBatchSourceTests
         var actual = Collect(augmented, 1);
 
         augmented.SampleCount.Should().Be(70);
-        augmented.BatchSize.Should().Be(DefaultBatchSize.Training);
+        augmented.BatchSize.Should().Be(32, "the inner source's batch size");
         augmented.Inner.Should().BeSameAs(inner);
         actual.Labels.Should().HaveCount(3);
         for (int b = 0; b < 3; b++) actual.Labels[b].Should().Equal(expected.Labels[b]);
