@@ -8,14 +8,14 @@ using Mnist.Training.Optimizers;
 namespace Mnist.Tests.Models;
 
 /// <summary>A user's callback built on the public weights API: keeps the weights of the lowest validation loss and puts them back.</summary>
-internal sealed class KeepBestWeights(Func<SequentialModel, float[,]> record, Action<SequentialModel, int>? afterEpoch = null) : Callback, IDisposable
+internal sealed class KeepBestWeights(Func<SequentialModel, ClassProbabilities> record, Action<SequentialModel, int>? afterEpoch = null) : Callback, IDisposable
 {
     private ModelWeights? _best;
     private double _bestLoss = double.PositiveInfinity;
 
     public int BestEpoch { get; private set; }
 
-    public Dictionary<int, float[,]> Recorded { get; } = [];
+    public Dictionary<int, ClassProbabilities> Recorded { get; } = [];
 
     public override void OnEpochEnd(TrainingContext context, EpochMetrics metrics)
     {
@@ -53,7 +53,7 @@ public sealed class ModelWeightsTests : IClassFixture<MnistTrainingSetFixture>
         return model;
     }
 
-    private static float[] Flat(float[,] values) => values.Cast<float>().ToArray();
+    private static float[] Flat(ClassProbabilities values) => values.ToArray();
 
     [Fact]
     public void A_custom_callback_restores_the_best_epoch_exactly()
@@ -63,7 +63,7 @@ public sealed class ModelWeightsTests : IClassFixture<MnistTrainingSetFixture>
         // After epoch 2 the learning rate becomes absurd, so epoch 3 is worse than the best one before it.
         using var keeper = new KeepBestWeights(m => m.PredictProba(test), (m, epoch) => { if (epoch == 2) m.LearningRate = 50; });
 
-        model.Fit(_mnist.Train.Slice(0, 256).Batches(64, shuffle: true, seed: 5), epochs: 3, validation: _mnist.Test.Slice(64, 128).Batches(64), callbacks: [keeper]);
+        model.Fit(_mnist.Train.Slice(0, 256).Batches(64, shuffle: true, seed: 5), new FitOptions { Epochs = 3, Validation = _mnist.Test.Slice(64, 128).Batches(64), Callbacks = [keeper] });
 
         keeper.BestEpoch.Should().BeInRange(1, 2);
         Flat(keeper.Recorded[3]).Should().NotEqual(Flat(keeper.Recorded[keeper.BestEpoch]), "the last epoch moved the weights");
@@ -96,7 +96,7 @@ public sealed class ModelWeightsTests : IClassFixture<MnistTrainingSetFixture>
         using var model = Small(7, ComputePrecision.BFloat16);
         using var start = model.GetWeights();
         var expected = Flat(model.PredictProba(test));
-        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), epochs: 1);
+        model.Fit(_mnist.Train.Slice(0, 256).Batches(64), new FitOptions { Epochs = 1 });
         Flat(model.PredictProba(test)).Should().NotEqual(expected);
 
         model.SetWeights(start);
