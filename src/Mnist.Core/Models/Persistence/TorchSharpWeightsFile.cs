@@ -8,7 +8,7 @@ namespace Mnist.Models.Persistence;
 /// the name (LEB128 length + UTF-8), the element type, the rank and dimensions (LEB128), and the raw little-endian data.
 /// Used to check a file against a model before loading, so that mismatches are reported by name and shape.
 /// </summary>
-public static class TorchSharpWeightsFile
+internal static class TorchSharpWeightsFile
 {
     private const int MaxEntries = 1_000_000;
     private const int MaxRank = 16;
