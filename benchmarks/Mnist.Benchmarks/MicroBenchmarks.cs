@@ -1,9 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Data.Idx;
 using Mnist.Models;
-using Mnist.Models.Presets;
 using TorchSharp;
 using static TorchSharp.torch;
 

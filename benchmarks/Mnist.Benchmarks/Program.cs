@@ -1,13 +1,11 @@
+using Mnist;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Mnist.Augmentation;
-using Mnist.Batching;
-using Mnist.Benchmarks;
 using Mnist.Data;
+using Mnist.Benchmarks;
 using Mnist.Models;
-using Mnist.Models.Presets;
-using Mnist.Runtime;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,13 +1,11 @@
+using Mnist;
 using System.Diagnostics;
 using System.Globalization;
 using Mnist.Augmentation;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Ensemble;
 using Mnist.Models;
-using Mnist.Runtime;
-using Mnist.Training.Optimizers;
-using Mnist.Training.Progress;
+using Mnist.Training;
 
 // A convnet of your own with the fluent builder: wider first block, average pooling, global-average-style head.
 // Usage: dotnet run --project samples/Mnist.CustomNet -c Release [-- --train-images N --test-images N --epochs N]

@@ -3,12 +3,9 @@ using System.CommandLine.Parsing;
 using System.Globalization;
 using Mnist.Preprocessing;
 using Mnist.Data;
-using Mnist.Data.Idx;
 using Mnist.Models;
-using Mnist.Models.Persistence;
 using Mnist.Predict.Classification;
 using Mnist.Predict.Samples;
-using Mnist.Runtime;
 using Mnist.Samples;
 
 namespace Mnist.Predict;

@@ -1,5 +1,5 @@
+using Mnist;
 using Mnist.Predict;
-using Mnist.Runtime;
 using Mnist.Samples;
 
 // Process-wide LibTorch settings are the application's choice, made once at start-up.

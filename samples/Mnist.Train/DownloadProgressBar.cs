@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mnist.Data.Download;
+using Mnist.Data;
 
 namespace Mnist.Train;
 

@@ -1,20 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Mnist.Analysis;
 using Mnist.Augmentation;
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Data.Download;
 using Mnist.Ensemble;
 using Mnist.Models;
-using Mnist.Models.Presets;
-using Mnist.Plotting;
-using Mnist.Runtime;
 using Mnist.Samples;
 using Mnist.Training;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Progress;
 using TorchSharp;
 
 namespace Mnist.Train;

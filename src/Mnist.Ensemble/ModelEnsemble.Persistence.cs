@@ -4,9 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mnist.Models;
-using Mnist.Models.Layers;
-using Mnist.Models.Persistence;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
 namespace Mnist.Ensemble;
 

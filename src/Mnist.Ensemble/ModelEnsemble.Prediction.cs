@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Models;
 using Mnist.Training;

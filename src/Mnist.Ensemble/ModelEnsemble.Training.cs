@@ -1,8 +1,6 @@
 using System.Globalization;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Training;
-using Mnist.Training.Progress;
 
 namespace Mnist.Ensemble;
 

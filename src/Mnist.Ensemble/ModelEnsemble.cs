@@ -1,5 +1,5 @@
 using System.Globalization;
-using Mnist.Batching;
+using Mnist.Data;
 using Mnist.Models;
 
 namespace Mnist.Ensemble;

@@ -1,7 +1,7 @@
 using ScottPlot;
 using ScottPlot.Plottables;
 
-namespace Mnist.Plotting;
+namespace Mnist;
 
 /// <summary>Builds the ScottPlot panels shared by the figures: a greyscale image heatmap and an empty-state panel.</summary>
 internal static class DigitPanels

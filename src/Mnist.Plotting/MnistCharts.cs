@@ -1,10 +1,9 @@
 using System.Globalization;
-using Mnist.Analysis;
 using Mnist.Data;
 using Mnist.Training;
 using ScottPlot;
 
-namespace Mnist.Plotting;
+namespace Mnist;
 
 /// <summary>The figures behind <see cref="MnistPlotExtensions"/>, over raw pixels and labels (validated here).</summary>
 internal static class MnistCharts
@@ -165,7 +164,7 @@ internal static class MnistCharts
     /// <param name="options">Size, scale and title.</param>
     /// <exception cref="ArgumentNullException"><paramref name="matrix"/> is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
-    public static MnistFigure ConfusionMatrix(Analysis.ConfusionMatrix matrix, PlotOptions? options = null)
+    public static MnistFigure ConfusionMatrix(ConfusionMatrix matrix, PlotOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(matrix);
         options = Validated(options);

@@ -1,7 +1,7 @@
 using ScottPlot;
 using SkiaSharp;
 
-namespace Mnist.Plotting;
+namespace Mnist;
 
 /// <summary>
 /// A figure made by <see cref="MnistPlotExtensions"/>: an optional title above a grid of ScottPlot 5 panels, rendered to PNG

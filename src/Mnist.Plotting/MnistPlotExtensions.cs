@@ -1,9 +1,7 @@
-using Mnist.Analysis;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Training;
 
-namespace Mnist.Plotting;
+namespace Mnist;
 
 /// <summary>
 /// The pictures of the Keras MNIST notebook as extension methods over the library's own types: a dataset's digits

@@ -1,4 +1,4 @@
-namespace Mnist.Plotting;
+namespace Mnist;
 
 /// <summary>
 /// Size, resolution and title of a figure made by <see cref="MnistPlotExtensions"/>. Every property has a documented default;

@@ -1,6 +1,5 @@
 using Mnist.Ensemble;
 using Mnist.Models;
-using Mnist.Runtime;
 
 namespace Mnist.Predict.Classification;
 
@@ -16,7 +15,7 @@ public static class DigitClassifierLoader
     /// <exception cref="FileNotFoundException">Nothing exists at <paramref name="path"/>.</exception>
     /// <exception cref="ArgumentException">The model is not a digit classifier.</exception>
     /// <exception cref="Mnist.Ensemble.EnsembleFileException">The folder is not a complete, consistent ensemble.</exception>
-    /// <exception cref="Mnist.Models.Persistence.ModelFileException">The file is not a model file or is corrupt.</exception>
+    /// <exception cref="Mnist.Models.ModelFileException">The file is not a model file or is corrupt.</exception>
     public static IClassifier Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -1,4 +1,4 @@
-using Mnist.Batching;
+using Mnist.Data;
 using Mnist.Models;
 using Mnist.Preprocessing;
 using SixLabors.ImageSharp;

@@ -1,4 +1,3 @@
-using Mnist.Analysis;
 
 namespace Mnist.Predict.Classification;
 

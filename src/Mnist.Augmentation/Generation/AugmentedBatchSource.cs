@@ -1,6 +1,5 @@
 using System.Buffers;
-using Mnist.Batching;
-using Mnist.Runtime;
+using Mnist.Data;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Mnist.Batching;
 using Mnist.Data;
 
 namespace Mnist.Augmentation;

@@ -1,7 +1,5 @@
 using System.Buffers;
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Runtime;
 
 namespace Mnist.Augmentation;
 

@@ -1,4 +1,4 @@
-using Mnist.Batching;
+using Mnist.Data;
 
 namespace Mnist.Augmentation;
 

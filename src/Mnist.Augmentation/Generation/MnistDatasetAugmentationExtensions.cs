@@ -4,7 +4,7 @@ namespace Mnist.Augmentation;
 
 /// <summary>
 /// Extension methods that attach random affine augmentation to a <see cref="MnistDataset"/>. For any other
-/// <see cref="Batching.IBatchSource"/> see <see cref="BatchSourceAugmentationExtensions"/>.
+/// <see cref="IBatchSource"/> see <see cref="BatchSourceAugmentationExtensions"/>.
 /// </summary>
 public static class MnistDatasetAugmentationExtensions
 {

@@ -1,3 +1,4 @@
+using Mnist.Data;
 namespace Mnist.Augmentation;
 
 /// <summary>
@@ -12,7 +13,7 @@ namespace Mnist.Augmentation;
 /// <see cref="KnownAugmentations"/> returns a fresh instance per call, so its presets cannot be altered.</para>
 /// <para>Only the picture is described here. How the generator runs (threads, prefetch) is
 /// <see cref="AugmentationExecutionOptions"/>, and the seed is given to <see cref="AugmentedDataset.Flow"/> or
-/// <see cref="BatchSourceAugmentationExtensions.Augment(Batching.IBatchSource, AugmentationOptions, int?)"/>, so one
+/// <see cref="BatchSourceAugmentationExtensions.Augment(IBatchSource, AugmentationOptions, int?)"/>, so one
 /// geometry serves every run and every ensemble member.</para>
 /// <para>Per image the augmenter draws θ ~ U(−<see cref="RotationRangeDegrees"/>, +…), a horizontal shift
 /// ~ U(−<see cref="WidthShiftRange"/>, +…)·W, a vertical shift ~ U(−<see cref="HeightShiftRange"/>, +…)·H, a shear

@@ -1,4 +1,4 @@
-using Mnist.Batching;
+using Mnist.Data;
 using MathNet.Numerics.Random;
 
 namespace Mnist.Augmentation;

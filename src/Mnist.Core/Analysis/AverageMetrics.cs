@@ -1,4 +1,4 @@
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>Precision, recall and F1 averaged over the classes of a <see cref="ConfusionMatrix"/>.</summary>
 /// <param name="Precision">Averaged precision.</param>

@@ -1,4 +1,4 @@
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>Precision, recall, F1 and support of one class, read off a <see cref="ConfusionMatrix"/>.</summary>
 /// <param name="ClassIndex">The class index (row and column of the confusion matrix).</param>

@@ -1,4 +1,4 @@
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>A class index and the probability a model gave it.</summary>
 /// <param name="ClassIndex">The class index.</param>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>
 /// Per-class precision, recall, F1 and support with accuracy, macro and weighted averages — the content of

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using MathNet.Numerics.LinearAlgebra;
 
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>
 /// Counts of (true class, predicted class) pairs, backed by a MathNet.Numerics <see cref="Matrix{T}"/>:

@@ -1,4 +1,4 @@
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>One test sample as a model saw it: its labels and the classes it found most likely.</summary>
 /// <param name="Index">Position of the sample in the evaluated data (e.g. the test set).</param>

@@ -2,7 +2,7 @@ using System.Globalization;
 using MathNet.Numerics.Statistics;
 using Mnist.Models;
 
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>
 /// The class probabilities a model predicted for N samples (N × C, row-major) with the samples' true labels:

@@ -1,4 +1,4 @@
-namespace Mnist.Analysis;
+namespace Mnist;
 
 /// <summary>How <see cref="PredictionSet.MostUncertain"/> ranks a probability vector.</summary>
 public enum UncertaintyMeasure

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>
 /// One mini-batch: images as a float32 tensor of shape (B, 1, H, W) on the 0–255 scale and labels as an int64

@@ -2,10 +2,9 @@ using System.Buffers;
 using MathNet.Numerics;
 using MathNet.Numerics.Random;
 using Mnist.Data;
-using Mnist.Runtime;
 using static TorchSharp.torch;
 
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>
 /// The plain (unaugmented) batch source over a <see cref="MnistDataset"/>: Keras' <c>flow</c> without augmentation,

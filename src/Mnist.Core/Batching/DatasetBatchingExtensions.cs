@@ -1,6 +1,6 @@
 using Mnist.Data;
 
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>Extension methods that turn a <see cref="MnistDataset"/> into an <see cref="IBatchSource"/>.</summary>
 public static class DatasetBatchingExtensions

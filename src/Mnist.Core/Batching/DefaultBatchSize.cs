@@ -1,4 +1,4 @@
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>
 /// The library's default batch sizes, one per purpose, used by every method that has a batch-size default

@@ -1,4 +1,4 @@
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>
 /// A source of mini-batches, epoch after epoch: a plain dataset, or an augmenting generator from

@@ -1,4 +1,4 @@
-namespace Mnist.Batching;
+namespace Mnist.Data;
 
 /// <summary>Derives independent, reproducible seeds from (seed, stream, index) with SplitMix64 mixing.</summary>
 internal static class SeedMixer

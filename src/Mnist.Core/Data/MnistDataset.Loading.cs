@@ -1,6 +1,5 @@
 using System.Globalization;
-using Mnist.Data.Download;
-using Mnist.Data.Idx;
+using Mnist.Data;
 
 namespace Mnist.Data;
 

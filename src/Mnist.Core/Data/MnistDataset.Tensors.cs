@@ -1,4 +1,3 @@
-using Mnist.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +7,7 @@ public sealed partial class MnistDataset
 {
     /// <summary>
     /// The images as a new tensor of shape (N, 1, H, W): <see cref="ScalarType.Byte"/> (uint8, the raw pixels) or
-    /// <see cref="ScalarType.Float32"/> (0–255 scale, the <see cref="Batching.Batch"/> convention). The caller owns it.
+    /// <see cref="ScalarType.Float32"/> (0–255 scale, the <see cref="Batch"/> convention). The caller owns it.
     /// </summary>
     /// <param name="dtype">Byte or Float32.</param>
     /// <param name="device">Target device; the CPU when null.</param>

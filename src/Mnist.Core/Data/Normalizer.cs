@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MathNet.Numerics.Statistics;
-using Mnist.Runtime;
 using static TorchSharp.torch;
 
 namespace Mnist.Data;

@@ -1,4 +1,3 @@
-using Mnist.Runtime;
 using static TorchSharp.torch;
 
 namespace Mnist.Data;

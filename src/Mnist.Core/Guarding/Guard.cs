@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Mnist.Guarding;
+namespace Mnist;
 
 /// <summary>ImageSharp-style argument checks that name the offending parameter and value.</summary>
 internal static class Guard

@@ -1,4 +1,3 @@
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Training;
 using TorchSharp;

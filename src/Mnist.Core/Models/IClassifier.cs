@@ -1,4 +1,4 @@
-using Mnist.Batching;
+using Mnist.Data;
 using Mnist.Training;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using Mnist.Models.Layers;
+using Mnist.Models;
 
 namespace Mnist.Models;
 

@@ -1,7 +1,5 @@
-using Mnist.Models.Layers;
-using Mnist.Models.Modules;
-using Mnist.Runtime;
-using Mnist.Training.Optimizers;
+using Mnist.Models;
+using Mnist.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

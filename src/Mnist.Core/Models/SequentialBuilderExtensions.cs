@@ -1,4 +1,4 @@
-using Mnist.Models.Layers;
+using Mnist.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,3 @@
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Training;
 using TorchSharp;
@@ -135,7 +134,7 @@ public sealed partial class SequentialModel
     }
 
     /// <summary>Checks a training batch before it reaches native code: image shape and label range.</summary>
-    private void CheckBatch(Mnist.Batching.Batch batch, long classes)
+    private void CheckBatch(Mnist.Data.Batch batch, long classes)
     {
         var shape = batch.Images.shape;
         if (!shape.Skip(1).SequenceEqual(InputShape.WithBatch(0).Skip(1)))

@@ -2,8 +2,7 @@ using System.IO.Compression;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Mnist.Models.Layers;
-using Mnist.Models.Persistence;
+using Mnist.Models;
 using static TorchSharp.torch;
 
 namespace Mnist.Models;

@@ -1,13 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Guarding;
-using Mnist.Runtime;
 using Mnist.Training;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Optimizers;
-using Mnist.Training.Progress;
 using TorchSharp;
 using static TorchSharp.torch;
 

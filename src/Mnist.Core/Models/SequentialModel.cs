@@ -1,5 +1,4 @@
-using Mnist.Models.Layers;
-using Mnist.Models.Modules;
+using Mnist.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 

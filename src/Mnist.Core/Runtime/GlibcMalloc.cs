@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>
 /// glibc <c>mallopt</c> settings that stop LibTorch from returning and re-faulting its large per-step buffers.

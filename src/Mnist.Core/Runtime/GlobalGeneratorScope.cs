@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>
 /// Seeds LibTorch's global CPU generator for the span of a library operation (weight initialisation, one epoch's

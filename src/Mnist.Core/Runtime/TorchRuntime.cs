@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>
 /// Loads TorchSharp's native libraries once and turns the misleading loader failures into actionable errors.

@@ -1,4 +1,4 @@
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>What <see cref="TorchRuntime.Configure"/> put in effect, for the application to print or log.</summary>
 /// <param name="AllocatorTuned">Whether the glibc allocator tuning is in effect in this process.</param>

@@ -1,4 +1,4 @@
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>Thrown when LibTorch cannot be loaded or the requested device is unavailable.</summary>
 public sealed class TorchRuntimeException : Exception

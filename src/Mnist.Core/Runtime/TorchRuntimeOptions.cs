@@ -1,4 +1,4 @@
-namespace Mnist.Runtime;
+namespace Mnist;
 
 /// <summary>
 /// The process-wide settings an application may ask for with <see cref="TorchRuntime.Configure"/>. The library never

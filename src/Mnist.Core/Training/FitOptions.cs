@@ -1,6 +1,5 @@
-using Mnist.Batching;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Progress;
+using Mnist.Data;
+using Mnist.Training;
 
 namespace Mnist.Training;
 

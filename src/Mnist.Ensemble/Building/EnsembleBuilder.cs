@@ -1,5 +1,5 @@
 using Mnist.Models;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 using TorchSharp;
 
 namespace Mnist.Ensemble;

@@ -1,6 +1,4 @@
 using Mnist.Training;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Progress;
 
 namespace Mnist.Ensemble;
 

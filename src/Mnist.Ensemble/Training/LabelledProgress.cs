@@ -1,4 +1,4 @@
-using Mnist.Training.Progress;
+using Mnist.Training;
 
 namespace Mnist.Ensemble;
 

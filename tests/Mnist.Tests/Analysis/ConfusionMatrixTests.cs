@@ -1,5 +1,4 @@
 using MathNet.Numerics.LinearAlgebra;
-using Mnist.Analysis;
 
 namespace Mnist.Tests.Analysis;
 

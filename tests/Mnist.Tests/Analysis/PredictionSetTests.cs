@@ -1,4 +1,3 @@
-using Mnist.Analysis;
 using Mnist.Tests.Models;
 
 namespace Mnist.Tests.Analysis;

@@ -1,5 +1,4 @@
 using Mnist.Augmentation;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Tests.Infrastructure;
 using TorchSharp;
@@ -155,7 +154,7 @@ public class AugmentedBatchSourceTests
     {
         var inner = new FakeSource(TestDigits.First(45), 10);
         var source = inner.Augment(KnownAugmentations.KerasNotebook2017, seed: 1);
-        Mnist.Runtime.TorchRuntime.EnsureInitialized();
+        Mnist.TorchRuntime.EnsureInitialized();
         long liveBefore = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
         var taken = new List<Batch>();
 

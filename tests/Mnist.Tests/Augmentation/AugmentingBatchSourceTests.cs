@@ -1,6 +1,5 @@
 using Mnist.Tests.Infrastructure;
 using Mnist.Augmentation;
-using Mnist.Batching;
 using Mnist.Data;
 using TorchSharp;
 
@@ -152,7 +151,7 @@ public class AugmentingBatchSourceTests
     public void Breaking_out_early_stops_the_workers_and_leaves_no_tensor_or_buffer_behind()
     {
         var source = TestDigits.First(600).Augment(KnownAugmentations.KerasNotebook2017).Flow(20, seed: 1, execution: Run(2, 4));
-        Mnist.Runtime.TorchRuntime.EnsureInitialized();
+        Mnist.TorchRuntime.EnsureInitialized();
         long liveBefore = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
         var taken = new List<Batch>();
 

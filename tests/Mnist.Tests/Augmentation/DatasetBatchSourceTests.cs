@@ -1,5 +1,5 @@
 using Mnist.Tests.Infrastructure;
-using Mnist.Batching;
+using Mnist.Data;
 
 namespace Mnist.Tests.Augmentation;
 

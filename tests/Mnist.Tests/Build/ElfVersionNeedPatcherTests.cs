@@ -179,7 +179,7 @@ public sealed class ElfVersionNeedPatcherTests
         ElfVersionNeedPatcher.ReadVersionNeeds(File.ReadAllBytes(outputCopy)).Single(n => n.Name == Marker).IsWeak.Should().BeTrue("the build step patched the output copy");
         ElfVersionNeedPatcher.ReadVersionNeeds(File.ReadAllBytes(PristineLibrary())).Single(n => n.Name == Marker).IsWeak.Should().BeFalse("the NuGet cache is never edited");
 
-        Mnist.Runtime.TorchRuntime.EnsureInitialized();
+        Mnist.TorchRuntime.EnsureInitialized();
         using var x = TorchSharp.torch.ones(2, 3);
         x.sum().item<float>().Should().Be(6f);
     }

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.IO.Compression;
 using Mnist.Data;
-using Mnist.Data.Idx;
 using Mnist.Tests.Infrastructure;
 using Xunit.Abstractions;
 

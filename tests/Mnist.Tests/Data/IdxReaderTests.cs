@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Mnist.Data.Idx;
+using Mnist.Data;
 
 namespace Mnist.Tests.Data;
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Mnist.Data;
-using Mnist.Data.Idx;
 
 namespace Mnist.Tests.Data;
 

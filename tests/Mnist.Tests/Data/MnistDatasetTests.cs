@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Mnist.Data;
-using Mnist.Data.Idx;
 using Mnist.Tests.Infrastructure;
 using TorchSharp;
 using Xunit.Abstractions;

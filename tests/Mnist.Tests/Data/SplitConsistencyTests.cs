@@ -1,5 +1,4 @@
 using Mnist.Data;
-using Mnist.Data.Idx;
 
 namespace Mnist.Tests.Data;
 

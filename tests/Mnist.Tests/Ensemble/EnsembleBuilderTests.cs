@@ -1,7 +1,6 @@
 using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Presets;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
 namespace Mnist.Tests.Ensemble;
 

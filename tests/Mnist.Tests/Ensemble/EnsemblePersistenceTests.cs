@@ -1,12 +1,10 @@
-using Mnist.Batching;
+using Mnist.Data;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Persistence;
 using Mnist.Tests.Data;
 using Mnist.Tests.Models;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
 namespace Mnist.Tests.Ensemble;
 

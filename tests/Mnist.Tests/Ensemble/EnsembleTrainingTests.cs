@@ -1,9 +1,6 @@
 using Mnist.Training;
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Progress;
-using Mnist.Models.Presets;
+using Mnist.Models;
 using Mnist.Tests.Data;
 using Xunit.Abstractions;
 

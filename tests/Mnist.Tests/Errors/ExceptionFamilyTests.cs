@@ -1,9 +1,6 @@
 using Mnist.Data;
-using Mnist.Data.Download;
-using Mnist.Data.Idx;
 using Mnist.Ensemble;
 using Mnist.Models;
-using Mnist.Models.Persistence;
 using Mnist.Training;
 
 namespace Mnist.Tests.Errors;

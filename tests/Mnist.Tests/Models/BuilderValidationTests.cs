@@ -1,5 +1,4 @@
 using Mnist.Models;
-using Mnist.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

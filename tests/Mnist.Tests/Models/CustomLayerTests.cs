@@ -1,10 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Batching;
+using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Layers;
-using Mnist.Models.Persistence;
 using Mnist.Tests.Data;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 

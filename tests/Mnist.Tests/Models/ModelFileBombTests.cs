@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using Mnist.Models;
-using Mnist.Models.Persistence;
 using Mnist.Tests.Data;
 using Xunit.Abstractions;
 

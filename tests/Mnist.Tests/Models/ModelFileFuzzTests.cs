@@ -3,7 +3,6 @@ using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mnist.Models;
-using Mnist.Models.Persistence;
 using Mnist.Tests.Data;
 using Xunit.Abstractions;
 

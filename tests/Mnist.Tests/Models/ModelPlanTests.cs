@@ -1,7 +1,5 @@
 using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Persistence;
-using Mnist.Models.Presets;
 
 namespace Mnist.Tests.Models;
 

@@ -1,9 +1,7 @@
-using Mnist.Batching;
+using Mnist.Data;
 using Mnist.Models;
 using Mnist.Tests.Data;
 using Mnist.Training;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Optimizers;
 
 namespace Mnist.Tests.Models;
 

@@ -1,11 +1,8 @@
 using System.IO.Compression;
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Persistence;
-using Mnist.Models.Presets;
 using Mnist.Tests.Data;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
 namespace Mnist.Tests.Models;
 
@@ -55,8 +52,8 @@ public sealed class PersistenceTests : IClassFixture<MnistTrainingSetFixture>, I
         using var loaded = SequentialModel.Load(path);
 
         loaded.Summary().ToString().Should().Be(original.Summary().ToString());
-        var normalize = (Mnist.Models.Layers.NormalizeLayer)loaded.Layers[0].Layer;
-        normalize.Mean.Should().Be(((Mnist.Models.Layers.NormalizeLayer)original.Layers[0].Layer).Mean);
+        var normalize = (Mnist.Models.NormalizeLayer)loaded.Layers[0].Layer;
+        normalize.Mean.Should().Be(((Mnist.Models.NormalizeLayer)original.Layers[0].Layer).Mean);
         loaded.PredictProba(test).ToArray().Should().BeEquivalentTo(original.PredictProba(test).ToArray(), o => o.WithStrictOrdering());
     }
 

@@ -1,12 +1,8 @@
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Ensemble;
 using Mnist.Models;
 using Mnist.Tests.Data;
 using Mnist.Training;
-using Mnist.Training.Callbacks;
-using Mnist.Training.Optimizers;
-using Mnist.Training.Progress;
 using static TorchSharp.torch;
 
 namespace Mnist.Tests.Models;

@@ -2,9 +2,7 @@ using Mnist.Data;
 using Mnist.Models;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Mnist.Models.Layers;
-using Mnist.Models.Presets;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
 namespace Mnist.Tests.Models;
 

@@ -1,11 +1,7 @@
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Models;
-using Mnist.Models.Presets;
 using Mnist.Tests.Data;
 using Mnist.Training;
-using Mnist.Training.Optimizers;
-using Mnist.Training.Progress;
 using TorchSharp;
 using static TorchSharp.torch;
 

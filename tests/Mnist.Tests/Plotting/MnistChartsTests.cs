@@ -1,6 +1,4 @@
 using Mnist.Tests.Infrastructure;
-using Mnist.Analysis;
-using Mnist.Plotting;
 using Mnist.Training;
 using SkiaSharp;
 

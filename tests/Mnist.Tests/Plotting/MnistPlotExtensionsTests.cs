@@ -1,6 +1,4 @@
-using Mnist.Batching;
 using Mnist.Data;
-using Mnist.Plotting;
 using Mnist.Tests.Infrastructure;
 using Mnist.Training;
 using TorchSharp;

@@ -1,4 +1,3 @@
-using Mnist.Plotting;
 
 namespace Mnist.Tests.Plotting;
 
@@ -32,7 +31,7 @@ public class PlotOptionsTests
     [Fact]
     public void Plots_validate_their_options()
     {
-        FluentActions.Invoking(() => Mnist.Plotting.MnistCharts.DigitAndNormalized(new byte[784], 0, 1, options: new PlotOptions { Scale = -1 }))
+        FluentActions.Invoking(() => MnistCharts.DigitAndNormalized(new byte[784], 0, 1, options: new PlotOptions { Scale = -1 }))
             .Should().Throw<ArgumentOutOfRangeException>().WithParameterName("Scale");
     }
 }

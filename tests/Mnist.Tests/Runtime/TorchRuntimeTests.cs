@@ -1,9 +1,7 @@
-using Mnist.Batching;
 using Mnist.Data;
 using Mnist.Models;
-using Mnist.Runtime;
 using Mnist.Tests.Infrastructure;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 using TorchSharp;
 
 namespace Mnist.Tests.Runtime;

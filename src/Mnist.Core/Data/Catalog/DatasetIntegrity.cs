@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Mnist.Data.Idx;
+using Mnist.Data;
 
 namespace Mnist.Data;
 

@@ -1,4 +1,4 @@
-namespace Mnist.Data.Download;
+namespace Mnist.Data;
 
 /// <summary>Thrown when a file could not be downloaded and verified from any mirror; lists every mirror and its reason.</summary>
 public sealed class DatasetDownloadException : IOException

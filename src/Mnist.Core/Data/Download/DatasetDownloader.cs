@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mnist.Data.Download;
+namespace Mnist.Data;
 
 /// <summary>
 /// Downloads dataset files from their mirrors and verifies them before they become visible.

@@ -1,4 +1,4 @@
-namespace Mnist.Data.Download;
+namespace Mnist.Data;
 
 /// <summary>Settings of <see cref="DatasetDownloader"/>; every property has a documented default. Validated when the downloader is created.</summary>
 public sealed class DatasetDownloaderOptions

@@ -1,4 +1,4 @@
-namespace Mnist.Data.Download;
+namespace Mnist.Data;
 
 /// <summary>Progress of one file download, reported through <see cref="IProgress{T}"/>.</summary>
 /// <param name="FileName">The file being downloaded, e.g. "train-images-idx3-ubyte.gz".</param>

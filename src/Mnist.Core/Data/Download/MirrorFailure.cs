@@ -1,4 +1,4 @@
-namespace Mnist.Data.Download;
+namespace Mnist.Data;
 
 /// <summary>Why one download attempt from one mirror failed.</summary>
 /// <param name="Source">The URL tried.</param>

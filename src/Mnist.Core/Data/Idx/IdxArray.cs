@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>
 /// The content of one IDX file: its element type, its dimensions and its values (converted from big-endian to the

@@ -1,4 +1,4 @@
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>The element types an IDX file can declare in the third byte of its magic number.</summary>
 public enum IdxElementType : byte

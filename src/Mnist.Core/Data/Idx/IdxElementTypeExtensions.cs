@@ -1,4 +1,4 @@
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>Sizes and short names of <see cref="IdxElementType"/> values.</summary>
 public static class IdxElementTypeExtensions

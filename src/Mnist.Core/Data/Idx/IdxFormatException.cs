@@ -1,4 +1,4 @@
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>
 /// Thrown when bytes that should be an IDX file (plain or gzip-compressed) are not one, or when an image file and a

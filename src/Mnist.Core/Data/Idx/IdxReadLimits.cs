@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>
 /// Upper bounds that <see cref="IdxReader"/> (and the <see cref="MnistDataset"/> loaders built on it) applies to the

@@ -4,7 +4,7 @@ using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>
 /// Reads IDX files (the format of MNIST, Fashion-MNIST and KMNIST): a big-endian magic number <c>00 00 TT DD</c>

@@ -1,4 +1,4 @@
-namespace Mnist.Data.Idx;
+namespace Mnist.Data;
 
 /// <summary>A read-only stream that yields a few already-consumed bytes before the rest of an inner stream.</summary>
 internal sealed class PrefixedReadStream(byte[] prefix, Stream inner) : Stream

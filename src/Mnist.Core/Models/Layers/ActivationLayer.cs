@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>A stand-alone activation (Keras <c>Activation</c>).</summary>
 public sealed class ActivationLayer : Layer

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>Creates TorchSharp modules for <see cref="Activation"/> values.</summary>
 internal static class ActivationModules

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
-using Mnist.Models.Modules;
+using Mnist.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// Batch normalisation (Keras <c>BatchNormalization</c>). By default it normalises the channel axis of images (and the

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>2-D convolution (Keras <c>Conv2D</c>), with Glorot-uniform weights and zero biases like Keras.</summary>
 public sealed class Conv2DLayer : Layer

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// Creates a custom layer from what a whole-model file stores for it (Keras <c>custom_objects</c>).
@@ -11,7 +11,7 @@ namespace Mnist.Models.Layers;
 /// A private copy of the stored configuration without the reserved keys <c>type</c> and <c>name</c>. It comes from a file
 /// and is not trusted: read it defensively. Any exception the factory throws (except
 /// <see cref="OutOfMemoryException"/> and <see cref="OperationCanceledException"/>) is reported as a
-/// <see cref="Persistence.ModelFileException"/> that names the layer and quotes the configuration.
+/// <see cref="ModelFileException"/> that names the layer and quotes the configuration.
 /// </param>
 /// <returns>The layer, whose <see cref="Layer.TypeName"/> must be the registered type name and whose <see cref="Layer.Name"/> must be <paramref name="name"/>.</returns>
 public delegate Layer CustomLayerFactory(string name, JsonObject config);

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>Fully connected layer (Keras <c>Dense</c>), with Glorot-uniform weights and zero biases like Keras.</summary>
 public sealed class DenseLayer : Layer

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>Randomly zeroes a fraction of the inputs while training (Keras <c>Dropout</c>); identity at inference.</summary>
 public sealed class DropoutLayer : Layer

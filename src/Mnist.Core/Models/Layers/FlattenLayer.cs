@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>Flattens each sample to a feature vector (Keras <c>Flatten</c>), in channel-height-width order.</summary>
 public sealed class FlattenLayer : Layer

@@ -1,8 +1,8 @@
 using TorchSharp;
-using Mnist.Models.Modules;
+using Mnist.Models;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// A layer over any tensor function (Keras <c>Lambda</c>). Its output shape is inferred by running it once on zeros.

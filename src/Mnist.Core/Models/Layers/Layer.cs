@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// The immutable description of one layer of a <see cref="SequentialBuilder"/>: it infers its output shape from its

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// Escape hatch: any TorchSharp module as a layer. A factory receives the per-sample input shape, so the module can size

@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
-using Mnist.Models.Modules;
+using Mnist.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// The notebook's <c>Lambda(norm_input)</c> as a first-class layer: (x − mean) / std with dataset-wide statistics on the

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
-using Mnist.Guarding;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>2-D max or average pooling (Keras <c>MaxPooling2D</c> / <c>AveragePooling2D</c>), valid padding.</summary>
 public sealed class Pool2DLayer : Layer

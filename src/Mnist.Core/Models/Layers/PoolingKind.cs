@@ -1,4 +1,4 @@
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>What a pooling layer keeps of each window.</summary>
 public enum PoolingKind

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>Infers the output shape of code-defined layers by running them once on a zero batch of two samples.</summary>
 internal static class ShapeProbe

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Layers;
+namespace Mnist.Models;
 
 /// <summary>
 /// One tensor that a layer's module stores in its state dictionary (a parameter or a buffer), described from the layer's

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Modules;
+namespace Mnist.Models;
 
 /// <summary>
 /// Batch normalisation over an arbitrary axis (Keras <c>BatchNormalization(axis=…)</c>): statistics are taken over every

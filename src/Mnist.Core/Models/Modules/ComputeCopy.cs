@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Modules;
+namespace Mnist.Models;
 
 /// <summary>
 /// A lower-precision copy of a network for <see cref="ComputePrecision.BFloat16"/>: parameters are copied from the

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Modules;
+namespace Mnist.Models;
 
 /// <summary>Wraps a tensor function as a module (Keras <c>Lambda</c>).</summary>
 internal sealed class LambdaModule : nn.Module<Tensor, Tensor>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Modules;
+namespace Mnist.Models;
 
 /// <summary>(x − mean) / std with constants (no trainable or saved state).</summary>
 internal sealed class NormalizeModule : nn.Module<Tensor, Tensor>

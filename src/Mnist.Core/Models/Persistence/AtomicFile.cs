@@ -1,4 +1,4 @@
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>Writes a file through a temporary sibling and a rename, so a crash leaves the previous file intact.</summary>
 internal static class AtomicFile

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>
 /// Reads one zip entry without trusting its header: it throws <see cref="EntryTooLargeException"/> as soon as more than

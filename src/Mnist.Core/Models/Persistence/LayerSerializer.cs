@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Mnist.Models.Layers;
+using Mnist.Models;
 
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>Turns layer descriptions into JSON and back, for whole-model files: built-in types directly, custom ones through <see cref="CustomLayers"/>.</summary>
 internal static class LayerSerializer

@@ -1,4 +1,4 @@
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>A weights or model file is corrupt, truncated, or belongs to another architecture; the message names the file and the first problem.</summary>
 public sealed class ModelFileException : MnistFileException

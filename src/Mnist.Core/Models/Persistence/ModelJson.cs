@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>Typed reads from <c>model.json</c> that turn every missing, mistyped or out-of-range value into <see cref="ModelFileException"/>.</summary>
 internal static class ModelJson

@@ -1,4 +1,4 @@
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>
 /// Upper bounds that <see cref="SequentialModel.Load"/> (and ensemble loading) applies to a model file before it allocates

@@ -1,7 +1,7 @@
 using System.Text;
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>
 /// Reads the table of contents of TorchSharp's weights format (<c>Module.save</c>): a LEB128 entry count, then per entry

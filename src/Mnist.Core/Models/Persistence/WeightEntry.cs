@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Mnist.Models.Persistence;
+namespace Mnist.Models;
 
 /// <summary>One tensor listed in a TorchSharp weights file.</summary>
 /// <param name="Name">State-dict name, e.g. <c>conv2d_1.conv.weight</c>.</param>

@@ -1,7 +1,7 @@
 using Mnist.Data;
-using Mnist.Training.Optimizers;
+using Mnist.Training;
 
-namespace Mnist.Models.Presets;
+namespace Mnist.Models;
 
 /// <summary>Ready-made architectures, as builders to build (or extend) yourself.</summary>
 public static class KnownModels

@@ -1,4 +1,4 @@
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>
 /// Hooks into <c>Fit</c> (Keras callbacks). Override what you need; every method does nothing by default.

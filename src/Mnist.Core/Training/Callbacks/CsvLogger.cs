@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>Writes one CSV row per epoch (Keras <c>CSVLogger</c>): epoch, loss, acc, val_loss, val_acc, lr, seconds.</summary>
 public sealed class CsvLogger : Callback

@@ -1,7 +1,6 @@
-using Mnist.Guarding;
 using Mnist.Models;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>
 /// Stops training when the monitored metric has not improved for <see cref="Patience"/> epochs and, by default, puts

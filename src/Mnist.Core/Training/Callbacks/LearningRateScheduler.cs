@@ -1,6 +1,6 @@
-using Mnist.Training.Schedules;
+using Mnist.Training;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>Sets the learning rate from a schedule before every batch (Keras <c>LearningRateScheduler</c>, per step).</summary>
 public sealed class LearningRateScheduler : Callback

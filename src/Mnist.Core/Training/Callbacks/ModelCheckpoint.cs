@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>
 /// Saves the weights after an epoch (Keras <c>ModelCheckpoint</c>): by default only when the monitored metric improves.

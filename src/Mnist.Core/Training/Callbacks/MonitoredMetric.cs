@@ -1,4 +1,4 @@
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>The epoch metric a callback watches (Keras' <c>monitor</c>).</summary>
 public enum MonitoredMetric

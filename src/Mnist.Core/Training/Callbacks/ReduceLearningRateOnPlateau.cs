@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>
 /// Multiplies the learning rate by <see cref="Factor"/> when the monitored metric has not improved for

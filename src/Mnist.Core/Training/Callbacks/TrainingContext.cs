@@ -1,6 +1,6 @@
 using Mnist.Models;
 
-namespace Mnist.Training.Callbacks;
+namespace Mnist.Training;
 
 /// <summary>The state of a running <c>Fit</c>, shared with callbacks.</summary>
 public sealed class TrainingContext

@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Optimizers;
+namespace Mnist.Training;
 
 /// <summary>Settings shared by <see cref="AdamOptions"/> and <see cref="AdamWOptions"/>.</summary>
 public abstract class AdamFamilyOptions : OptimizerOptions

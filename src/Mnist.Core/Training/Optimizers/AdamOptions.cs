@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Training.Optimizers;
+namespace Mnist.Training;
 
 /// <summary>Adam (Kingma &amp; Ba). Defaults as Keras: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8 (Keras 1), no weight decay.</summary>
 public sealed class AdamOptions : AdamFamilyOptions

@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Training.Optimizers;
+namespace Mnist.Training;
 
 /// <summary>AdamW (decoupled weight decay). Defaults: learning rate 0.001, β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0.01.</summary>
 public sealed class AdamWOptions : AdamFamilyOptions

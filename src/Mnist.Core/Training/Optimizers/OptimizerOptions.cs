@@ -1,7 +1,7 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Training.Optimizers;
+namespace Mnist.Training;
 
 /// <summary>Base of the optimiser options passed to <c>SequentialModel.Compile</c>. Validated by <c>Compile</c>.</summary>
 public abstract class OptimizerOptions

@@ -1,8 +1,7 @@
-using Mnist.Guarding;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Mnist.Training.Optimizers;
+namespace Mnist.Training;
 
 /// <summary>Stochastic gradient descent with optional (Nesterov) momentum. Defaults as Keras: learning rate 0.01, no momentum.</summary>
 public sealed class SgdOptions : OptimizerOptions

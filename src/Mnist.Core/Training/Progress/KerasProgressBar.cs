@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Mnist.Training.Progress;
+namespace Mnist.Training;
 
 /// <summary>
 /// Keras-style progress display:

@@ -1,4 +1,4 @@
-namespace Mnist.Training.Progress;
+namespace Mnist.Training;
 
 /// <summary>
 /// Forwards reports with <see cref="TrainingProgress.Label"/> set to a prefix, followed by the inner label when there is

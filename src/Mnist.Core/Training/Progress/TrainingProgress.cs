@@ -1,4 +1,4 @@
-namespace Mnist.Training.Progress;
+namespace Mnist.Training;
 
 /// <summary>A progress report from <c>Fit</c>, for an <see cref="IProgress{T}"/> such as <see cref="KerasProgressBar"/>.</summary>
 /// <param name="Stage">What happened.</param>

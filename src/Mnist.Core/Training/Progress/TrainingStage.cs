@@ -1,4 +1,4 @@
-namespace Mnist.Training.Progress;
+namespace Mnist.Training;
 
 /// <summary>What a <see cref="TrainingProgress"/> report is about.</summary>
 public enum TrainingStage

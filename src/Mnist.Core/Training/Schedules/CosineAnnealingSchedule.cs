@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Schedules;
+namespace Mnist.Training;
 
 /// <summary>Cosine decay from the initial to the minimum learning rate over <see cref="TotalEpochs"/>, per batch.</summary>
 public sealed class CosineAnnealingSchedule : ILearningRateSchedule

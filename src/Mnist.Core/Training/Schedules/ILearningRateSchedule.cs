@@ -1,6 +1,6 @@
-namespace Mnist.Training.Schedules;
+namespace Mnist.Training;
 
-/// <summary>A learning rate as a function of training progress, applied by <see cref="Callbacks.LearningRateScheduler"/>.</summary>
+/// <summary>A learning rate as a function of training progress, applied by <see cref="LearningRateScheduler"/>.</summary>
 public interface ILearningRateSchedule
 {
     /// <summary>The learning rate at <paramref name="epochProgress"/> (0-based epochs, fractional within an epoch).</summary>

@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Schedules;
+namespace Mnist.Training;
 
 /// <summary>
 /// One-cycle policy (Smith; PyTorch <c>OneCycleLR</c> with cosine annealing): rises from max/<see cref="DivFactor"/> to

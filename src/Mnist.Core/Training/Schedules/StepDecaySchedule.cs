@@ -1,6 +1,5 @@
-using Mnist.Guarding;
 
-namespace Mnist.Training.Schedules;
+namespace Mnist.Training;
 
 /// <summary>lr = initial × factor^⌊epoch / stepEpochs⌋ (changes at epoch boundaries).</summary>
 public sealed class StepDecaySchedule : ILearningRateSchedule
