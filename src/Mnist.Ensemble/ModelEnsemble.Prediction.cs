@@ -23,11 +23,13 @@ public sealed partial class ModelEnsemble
         return CombineTensors(PredictMembers(images)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Combined class probabilities for every sample of <paramref name="data"/>, in its order (the notebook's <c>predict_proba</c>).</summary>
-    /// <param name="data">Batches of any size (labels are ignored).</param>
-    /// <param name="cancellationToken">Stops the prediction.</param>
-    public ClassProbabilities PredictProba(IBatchSource data, CancellationToken cancellationToken = default) =>
-        Collect(data, collectMembers: false, collectLabels: false, cancellationToken).Combined;
+    /// <summary>Combined class probabilities for <paramref name="count"/> images stored one after another (see <see cref="IClassifier.PredictProba"/>).</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="images"/> is not <paramref name="count"/> images.</exception>
+    public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
+    {
+        ThrowIfDisposed();
+        return TensorPrediction.PredictProba(this, images, count);
+    }
 
     /// <summary>Every member's own class probabilities (one per member, in member order) for <paramref name="data"/>, in one pass.</summary>
     /// <param name="data">Batches (labels are ignored).</param>
@@ -37,9 +39,9 @@ public sealed partial class ModelEnsemble
 
     /// <summary>
     /// Every member's loss and accuracy and the ensemble's, in one pass over <paramref name="data"/> (each member predicts
-    /// each batch once). Every loss is the <see cref="IClassifier.Evaluate"/> definition,
+    /// each batch once). Every loss is the definition of <see cref="ClassifierDataExtensions.Evaluate(IClassifier, IBatchSource, CancellationToken)"/>,
     /// <see cref="ClassProbabilities.CrossEntropy"/> of the (member or combined) float32 probabilities; a member's loss
-    /// therefore equals its <see cref="SequentialModel.Evaluate(IBatchSource, CancellationToken)"/> loss.
+    /// therefore equals its own <c>Evaluate</c> loss.
     /// </summary>
     /// <param name="data">Batches with labels, e.g. <c>test.Batches(256)</c>.</param>
     /// <param name="cancellationToken">Stops the evaluation.</param>
@@ -67,9 +69,6 @@ public sealed partial class ModelEnsemble
         ArgumentNullException.ThrowIfNull(data);
         return Evaluate(data.Batches(batchSize), cancellationToken);
     }
-
-    /// <summary>The combined scores only (<see cref="EnsembleEvaluation.Combined"/>).</summary>
-    EvaluationResult IClassifier.Evaluate(IBatchSource data, CancellationToken cancellationToken) => Evaluate(data, cancellationToken).Combined;
 
     /// <summary>Combines the members' (B, C) CPU float32 probabilities with <see cref="Combination"/> into a (B, C) CPU float32 tensor.</summary>
     private Tensor CombineTensors(IReadOnlyList<Tensor> members) =>

@@ -10,9 +10,10 @@ namespace Mnist.Ensemble;
 /// members' softmax outputs (<see cref="Combination"/>), <c>Evaluate</c> reports each member and the ensemble, and
 /// <c>Save</c>/<c>Load</c> store every member with a manifest. Create it with <see cref="EnsembleBuilder"/>
 /// (<c>builder.ToEnsemble(…).Build()</c>), <see cref="FromModels"/> or <see cref="Load"/>.
-/// Owns its members' native memory: dispose it. Not thread-safe.
+/// Owns its members' native memory: dispose it. Prediction is safe from several threads at once; adding members,
+/// training, saving and changing the combination must not overlap with anything else.
 /// </summary>
-public sealed partial class ModelEnsemble : IClassifier
+public sealed partial class ModelEnsemble : ITensorClassifier
 {
     private const long MemberSeedStream = 0x454E53454D42; // "ENSEMB"
     private readonly List<EnsembleMember> _members = new();
@@ -45,6 +46,9 @@ public sealed partial class ModelEnsemble : IClassifier
 
     /// <summary>Number of classes.</summary>
     public int ClassCount => First.Model.ClassCount;
+
+    /// <summary>The class names shared by every member (see <see cref="SequentialModel.ClassNames"/>).</summary>
+    public IReadOnlyList<string> ClassNames => First.Model.ClassNames;
 
     /// <summary>How <c>PredictProba</c> combines the members (may be changed at any time).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An undefined value.</exception>
@@ -137,6 +141,8 @@ public sealed partial class ModelEnsemble : IClassifier
                 throw new ArgumentException($"The model's input shape {model.InputShape} differs from the ensemble's {reference.InputShape}; every member must take the same input.", nameof(model));
             if (!model.OutputShape.Equals(reference.OutputShape))
                 throw new ArgumentException($"The model's output shape {model.OutputShape} differs from the ensemble's {reference.OutputShape}; every member must predict the same classes.", nameof(model));
+            if (!model.ClassNames.SequenceEqual(reference.ClassNames))
+                throw new ArgumentException($"The model's class names ({string.Join(", ", model.ClassNames)}) differ from the ensemble's ({string.Join(", ", reference.ClassNames)}); every member must name the classes alike.", nameof(model));
         }
 
         var member = new EnsembleMember(_members.Count, MemberSeed(Seed, _members.Count), model, weight, isTrained);

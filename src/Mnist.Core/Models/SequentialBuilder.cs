@@ -36,6 +36,51 @@ public sealed class SequentialBuilder
 
     private OptimizerOptions? _optimizer;
 
+    private string[]? _classNames;
+
+    /// <summary>
+    /// The class names every built model reports as <see cref="IClassifier.ClassNames"/> (set with
+    /// <see cref="WithClassNames"/>), or <see langword="null"/> for the default "0", "1", … one per output unit.
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames => _classNames;
+
+    /// <summary>
+    /// Names the classes of the models this builder builds, in class-index order (e.g. a dataset's
+    /// <c>Descriptor.ClassNames</c>). <see cref="Build"/> checks that there is one per output unit; whole-model files keep
+    /// them. Calling it again replaces them.
+    /// </summary>
+    /// <param name="classNames">One non-empty name of at most <see cref="MaxClassNameLength"/> characters per class, all different.</param>
+    /// <returns>This builder, for chaining.</returns>
+    /// <exception cref="ArgumentException">A name is empty, too long, holds a control character, or is repeated.</exception>
+    public SequentialBuilder WithClassNames(IEnumerable<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        var names = classNames.ToArray();
+        if (ClassNamesProblem(names) is { } problem) throw new ArgumentException(problem, nameof(classNames));
+        _classNames = names;
+        return this;
+    }
+
+    /// <summary>The longest class name <see cref="WithClassNames"/> accepts: 100 characters.</summary>
+    public const int MaxClassNameLength = 100;
+
+    /// <summary>What is wrong with a list of class names, or <see langword="null"/>.</summary>
+    internal static string? ClassNamesProblem(IReadOnlyList<string?> names)
+    {
+        if (names.Count == 0) return "At least one class name is needed.";
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Count; i++)
+        {
+            var name = names[i];
+            if (string.IsNullOrEmpty(name)) return $"Class name {i} is empty.";
+            if (name.Length > MaxClassNameLength) return $"Class name {i} has {name.Length} characters, more than {MaxClassNameLength}.";
+            if (name.Any(char.IsControl)) return $"Class name {i} holds a control character.";
+            if (!seen.Add(name)) return $"Class name '{name}' is repeated; every class needs its own name.";
+        }
+
+        return null;
+    }
+
     /// <summary>
     /// Compiles every model this builder builds with a copy of <paramref name="optimizer"/>, as a Keras model compiles
     /// itself (the notebook's <c>miniNet</c> compiles <c>Adam(lr=0.01)</c>). Calling it again replaces the optimiser.
@@ -59,10 +104,10 @@ public sealed class SequentialBuilder
         return this;
     }
 
-    /// <summary>A copy with the same input shape, layers and optimiser, to extend separately.</summary>
+    /// <summary>A copy with the same input shape, layers, optimiser and class names, to extend separately.</summary>
     public SequentialBuilder Clone()
     {
-        var copy = new SequentialBuilder(InputShape) { _optimizer = _optimizer?.Copy() };
+        var copy = new SequentialBuilder(InputShape) { _optimizer = _optimizer?.Copy(), _classNames = _classNames };
         copy._layers.AddRange(_layers);
         return copy;
     }
@@ -110,7 +155,7 @@ public sealed class SequentialBuilder
     /// <see cref="Optimizer"/> when one is set.
     /// </summary>
     /// <param name="options">Seed and device; defaults documented on <see cref="ModelOptions"/>.</param>
-    /// <exception cref="ModelBuildException">A layer cannot take its input, or names collide.</exception>
+    /// <exception cref="ModelBuildException">A layer cannot take its input, names collide, or the class names do not match the output.</exception>
     /// <exception cref="TorchRuntimeException">LibTorch or the requested device is unavailable.</exception>
     public SequentialModel Build(ModelOptions? options = null)
     {
@@ -122,6 +167,7 @@ public sealed class SequentialBuilder
         var resolved = plan.Layers.Select(l => (l.Name, l.Layer, l.Input, l.Output)).ToList();
         var last = resolved[^1];
         bool stripSoftmax = plan.StripsSoftmax;
+        var classNames = ResolveClassNames(last.Output);
 
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
         var infos = new List<LayerInfo>(resolved.Count);
@@ -182,7 +228,7 @@ public sealed class SequentialBuilder
             throw;
         }
 
-        var model = new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, compute);
+        var model = new SequentialModel(InputShape, infos, network, device, options, stripSoftmax ? last.Layer.TrailingActivation : Activation.None, classNames, compute);
         if (_optimizer is { } optimizer)
         {
             try
@@ -239,6 +285,16 @@ public sealed class SequentialBuilder
         }
 
         return new ModelPlan(layers, stripSoftmax, known, totalState, peak);
+    }
+
+    /// <summary>The names of the classes of a model whose output is <paramref name="output"/>: the given ones, checked, or "0", "1", ….</summary>
+    private string[] ResolveClassNames(TensorShape output)
+    {
+        int classes = output.Rank == 1 ? output[0] : -1;
+        if (_classNames is null) return classes < 0 ? [] : Enumerable.Range(0, classes).Select(c => c.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        if (classes != _classNames.Length)
+            throw new ModelBuildException($"{_classNames.Length} class names were given (WithClassNames) but the model outputs {output}; give one name per output unit.");
+        return _classNames;
     }
 
     private static (long Trainable, long NonTrainable) CountParameters(nn.Module module)

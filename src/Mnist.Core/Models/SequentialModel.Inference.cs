@@ -7,70 +7,27 @@ namespace Mnist.Models;
 
 public sealed partial class SequentialModel
 {
-    /// <summary>
-    /// Accuracy and mean categorical cross-entropy on <paramref name="data"/> (Keras <c>evaluate</c>), in eval mode
-    /// (dropout off, batch-norm moving statistics) without gradients. The loss is the <see cref="IClassifier.Evaluate"/>
-    /// definition: the cross-entropy of the float32 softmax probabilities floored at
-    /// <see cref="ClassProbabilities.ProbabilityFloor"/>, summed in double precision. The result does not depend on the
-    /// batch size.
-    /// </summary>
-    /// <param name="data">Batches with labels, e.g. <c>test.Batches(256)</c>.</param>
-    /// <param name="cancellationToken">Stops the evaluation.</param>
-    /// <exception cref="ArgumentException">No samples, or a label outside [0, classes).</exception>
-    public EvaluationResult Evaluate(IBatchSource data, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(data);
-        bool wasTraining = EnterEvaluation();
-        try
-        {
-            using var _ = no_grad();
-            double lossSum = 0;
-            long correct = 0;
-            int count = 0;
-            foreach (var batch in data.GetBatches(0, cancellationToken))
-            {
-                using var scope = NewDisposeScope();
-                using (batch)
-                {
-                    var probabilities = nn.functional.softmax(ForwardChecked(batch.Images), 1);
-                    var labels = Device.type == DeviceType.CPU ? batch.Labels : batch.Labels.to(Device);
-                    CheckLabels(labels, probabilities.shape[1]);
-                    lossSum -= probabilities.gather(1, labels.unsqueeze(1)).to(float64).clamp_min(ClassProbabilities.ProbabilityFloor).log().sum().item<double>();
-                    correct += probabilities.argmax(1).eq(labels).sum().item<long>();
-                    count += batch.Count;
-                }
-            }
-
-            if (count == 0) throw new ArgumentException("The evaluation source yielded no samples.", nameof(data));
-            return new EvaluationResult(lossSum / count, (double)correct / count, count);
-        }
-        finally
-        {
-            if (wasTraining) Active.train();
-        }
-    }
-
-    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>
-    /// <param name="data">Samples with labels.</param>
-    /// <param name="batchSize">Samples per forward pass.</param>
-    /// <param name="cancellationToken">Stops the evaluation.</param>
-    public EvaluationResult Evaluate(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        return Evaluate(data.Batches(batchSize), cancellationToken);
-    }
+    /// <summary>Serialises predictions: switching to eval mode and refreshing the bfloat16 copy are not thread-safe.</summary>
+    private readonly object _predictionLock = new();
 
     /// <summary>
     /// Class probabilities for a batch of images (float32, (B, 1, H, W), on any device, the scale the model was trained on;
     /// 0–255 for the presets). Eval mode, no gradients. The result is a new (B, classes) float32 tensor on the CPU (see
-    /// <see cref="IClassifier.PredictProba(Tensor)"/>), owned by the caller.
+    /// <see cref="ITensorClassifier.PredictProba"/>), owned by the caller. Safe to call from several threads at once.
     /// </summary>
     /// <exception cref="ArgumentException">The images do not have the model's input shape.</exception>
     public Tensor PredictProba(Tensor images)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(images);
+        lock (_predictionLock)
+        {
+            return PredictProbaLocked(images);
+        }
+    }
+
+    private Tensor PredictProbaLocked(Tensor images)
+    {
         bool wasTraining = EnterEvaluation();
         try
         {
@@ -86,25 +43,15 @@ public sealed partial class SequentialModel
         }
     }
 
-    /// <summary>Class probabilities for every sample of <paramref name="data"/>, in its order (Keras <c>predict_proba</c>).</summary>
-    /// <param name="data">Batches (labels are ignored).</param>
-    /// <param name="cancellationToken">Stops the prediction.</param>
-    public ClassProbabilities PredictProba(IBatchSource data, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Class probabilities for <paramref name="count"/> images stored one after another (see
+    /// <see cref="IClassifier.PredictProba"/>), predicted in chunks of <see cref="DefaultBatchSize.Evaluation"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="images"/> is not <paramref name="count"/> images.</exception>
+    public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
     {
         ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(data);
-        var values = new List<float>();
-        int classes = ClassCount;
-        foreach (var batch in data.GetBatches(0, cancellationToken))
-        {
-            using (batch)
-            using (var probabilities = PredictProba(batch.Images))
-            {
-                values.AddRange(probabilities.data<float>().ToArray());
-            }
-        }
-
-        return ClassProbabilities.Wrap(values.ToArray(), values.Count / classes, classes);
+        return TensorPrediction.PredictProba(this, images, count);
     }
 
     /// <summary>

@@ -150,6 +150,7 @@ public sealed partial class SequentialModel
             ["formatVersion"] = ModelFileVersion,
             ["inputShape"] = new JsonArray(InputShape.Dimensions.Select(d => (JsonNode?)d).ToArray()),
             ["epochsTrained"] = EpochsTrained,
+            ["classNames"] = new JsonArray(_classNames.Select(n => (JsonNode?)n).ToArray()),
             ["layers"] = new JsonArray(Layers.Select(l => (JsonNode?)LayerSerializer.ToJson(l)).ToArray()),
         };
         AtomicFile.Write(path, stream =>
@@ -368,7 +369,23 @@ public sealed partial class SequentialModel
             builder.Add(LayerSerializer.FromJson(layer as JsonObject ?? throw new ModelFileException(path, "a layer entry is not an object."), path, customLayers));
         }
 
+        if (ReadClassNames(architecture, path) is { } classNames) builder.WithClassNames(classNames);
+
         return (builder, epochsTrained);
+    }
+
+    /// <summary>The optional <c>classNames</c> array (older files lack it: default names), bounded and validated.</summary>
+    private static string[]? ReadClassNames(JsonObject architecture, string path)
+    {
+        var node = ModelJson.Node(architecture, "classNames", path, ArchitectureEntry);
+        if (node is null) return null;
+        if (node is not JsonArray array) throw new ModelFileException(path, "classNames is not an array of strings.");
+        if (array.Count == 0) return null;
+        var names = new string[array.Count];
+        for (int i = 0; i < names.Length; i++)
+            names[i] = ModelJson.As<string>(array[i] ?? throw new ModelFileException(path, "classNames holds null."), "classNames", path, ArchitectureEntry);
+        if (SequentialBuilder.ClassNamesProblem(names) is { } problem) throw new ModelFileException(path, "classNames is invalid: " + problem);
+        return names;
     }
 
     /// <summary>Refuses an architecture that stores too many values or whose samples would occupy too many values.</summary>

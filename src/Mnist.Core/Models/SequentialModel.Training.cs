@@ -214,7 +214,7 @@ public sealed partial class SequentialModel
             if (validation is not null)
             {
                 progress?.Report(new TrainingProgress(TrainingStage.Validating, epochNumber, context.Epochs, seen, train.SampleCount, lossSum / seen, (double)correct / seen, clock.Elapsed));
-                validationResult = Evaluate(validation, cancellationToken);
+                validationResult = this.Evaluate(validation, cancellationToken);
             }
 
             _epochsTrained++;

@@ -1,4 +1,3 @@
-using Mnist.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,19 +7,22 @@ namespace Mnist.Models;
 /// A built sequential model: fixed architecture, trainable weights on a device, and the Keras workflow around it —
 /// <see cref="Summary"/>, <c>Compile</c>, <c>Fit</c>, <c>Evaluate</c>, <c>PredictProba</c>, <c>PredictClasses</c>,
 /// <see cref="LearningRate"/> (the notebook's <c>set_lr</c>), <c>SaveWeights</c>/<c>LoadWeights</c>, <c>Save</c>/<c>Load</c>.
-/// Create it with <see cref="SequentialBuilder.Build"/>. Owns native memory: dispose it. Not thread-safe: train and predict
-/// from one thread at a time.
+/// Create it with <see cref="SequentialBuilder.Build"/>. Owns native memory: dispose it. Prediction is safe from several
+/// threads at once (calls are serialised: LibTorch already spreads one forward pass over the cores); training, weight
+/// changes and saving must not overlap with anything else.
 /// </summary>
-public sealed partial class SequentialModel : IClassifier
+public sealed partial class SequentialModel : ITensorClassifier
 {
+    private readonly string[] _classNames;
     private readonly nn.Module<Tensor, Tensor> _network;
     private readonly Activation _strippedActivation;
     private readonly ComputeCopy? _compute;
     private readonly long[] _inputShapeWithBatch;
     private bool _disposed;
 
-    internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation, ComputeCopy? compute = null)
+    internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation, string[] classNames, ComputeCopy? compute = null)
     {
+        _classNames = classNames;
         _compute = compute;
         InputShape = inputShape;
         _inputShapeWithBatch = inputShape.WithBatch(0);
@@ -42,6 +44,12 @@ public sealed partial class SequentialModel : IClassifier
 
     /// <summary>Number of classes (the output features).</summary>
     public int ClassCount => OutputShape.Rank == 1 ? OutputShape[0] : throw new InvalidOperationException($"The model's output {OutputShape} is not a class vector.");
+
+    /// <summary>
+    /// The name of each class, in class-index order: those given to <see cref="SequentialBuilder.WithClassNames"/> (kept
+    /// by whole-model files), else "0", "1", …. Empty when the output is not a class vector.
+    /// </summary>
+    public IReadOnlyList<string> ClassNames => _classNames;
 
     /// <summary>The built layers with their names, shapes and parameter counts.</summary>
     public IReadOnlyList<LayerInfo> Layers { get; }
@@ -80,11 +88,12 @@ public sealed partial class SequentialModel : IClassifier
     /// <summary>The layer descriptions, in order (as given to the builder).</summary>
     public IEnumerable<Layer> LayerDescriptions => Layers.Select(l => l.Layer);
 
-    /// <summary>A builder with this model's input shape and layers, to build a fresh copy (e.g. another ensemble member).</summary>
+    /// <summary>A builder with this model's input shape, layers and class names, to build a fresh copy (e.g. another ensemble member).</summary>
     public SequentialBuilder ToBuilder()
     {
         var builder = new SequentialBuilder(InputShape);
         foreach (var layer in Layers) builder.Add(layer.Layer);
+        if (_classNames.Length > 0) builder.WithClassNames(_classNames);
         return builder;
     }
 

@@ -7,7 +7,7 @@ namespace Mnist.Ensemble;
 /// <summary>
 /// The arithmetic behind <see cref="EnsembleCombination"/>, on plain probability matrices (samples × classes), usable on
 /// predictions from anywhere. Everything is computed in double precision and returned as float32, the precision of
-/// <see cref="SequentialModel.PredictProba(Mnist.Data.IBatchSource, CancellationToken)"/>.
+/// <see cref="SequentialModel.PredictProba(TorchSharp.torch.Tensor)"/>.
 /// </summary>
 public static class ProbabilityCombination
 {

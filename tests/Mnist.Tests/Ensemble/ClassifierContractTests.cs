@@ -40,7 +40,7 @@ public sealed class ClassifierContractTests
         var fromDataset = classifier.PredictProba(images, batchSize: 2);
         using var batch = images.Batches(7).GetBatches(0).Single();
         using var tensor = classifier.PredictProba(batch.Images);
-        var fromImageSet = classifier.PredictProba(batch.Images.data<float>().ToArray(), 7, batchSize: 4);
+        var fromImageSet = classifier.PredictProba(batch.Images.data<float>().ToArray(), 7);
 
         tensor.device_type.Should().Be(DeviceType.CPU);
         tensor.dtype.Should().Be(ScalarType.Float32);
@@ -128,6 +128,86 @@ public sealed class ClassifierContractTests
 
             double total = combination == EnsembleCombination.GeometricMean ? expected.Sum() : 1;
             for (int c = 0; c < 3; c++) ((double)combined[i, c]).Should().BeApproximately(expected[c] / total, 1e-7);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Classifiers))]
+    public void A_classifier_that_only_takes_floats_gets_every_route_from_Core_with_the_same_results(string kind)
+    {
+        using var inner = Create(kind);
+        using var floatsOnly = new FloatsOnlyClassifier(inner);
+        var images = FixedModels.Images();
+        var expected = inner.PredictProba(images.Batches(3)).ToArray();
+
+        floatsOnly.PredictProba(images.Batches(3)).ToArray().Should().Equal(expected);
+        floatsOnly.PredictProba(images, batchSize: 2).ToArray().Should().Equal(expected);
+        using (var batch = images.Batches(7).GetBatches(0).Single())
+        using (var tensor = floatsOnly.PredictProba(batch.Images))
+        {
+            tensor.device_type.Should().Be(DeviceType.CPU);
+            tensor.data<float>().ToArray().Should().Equal(expected);
+        }
+
+        floatsOnly.Evaluate(images.Batches(4)).Should().Be(inner.Evaluate(images.Batches(5)));
+        floatsOnly.Calls.Should().Be(3 + 4 + 1 + 2, "Core passes each batch of the source to the span method once");
+    }
+
+    [Fact]
+    public void Evaluate_over_plain_arrays_equals_evaluate_over_a_dataset()
+    {
+        using var model = ModelA();
+        var images = FixedModels.Images();
+        var pixels = new float[images.Count * 4];
+        var labels = new int[images.Count];
+        for (int i = 0; i < images.Count; i++)
+        {
+            var image = images.GetImage(i);
+            for (int p = 0; p < 4; p++) pixels[(i * 4) + p] = image[p];
+            labels[i] = images.GetLabel(i);
+        }
+
+        model.Evaluate(pixels, labels).Should().Be(model.Evaluate(images));
+        model.PredictClasses(pixels, images.Count).Should().Equal(model.PredictClasses(images));
+        var wrongLength = () => model.PredictProba(pixels.AsSpan(1), images.Count);
+        wrongLength.Should().Throw<ArgumentException>().WithMessage("Expected 7 images of 4 values*");
+    }
+
+    [Fact]
+    public void Predictions_from_several_threads_at_once_equal_the_sequential_ones()
+    {
+        using var ensemble = Ensemble();
+        var images = FixedModels.Images();
+        var expected = ensemble.PredictProba(images.Batches(7)).ToArray();
+
+        var results = new float[8][];
+        Parallel.For(0, results.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            for (int round = 0; round < 20; round++) results[i] = ensemble.PredictProba(images.Batches(1 + (i % 3))).ToArray();
+        });
+
+        foreach (var result in results) result.Should().Equal(expected);
+    }
+
+    /// <summary>An <see cref="IClassifier"/> that is not an <see cref="ITensorClassifier"/>: only floats in, as an ONNX Runtime session would be.</summary>
+    private sealed class FloatsOnlyClassifier(IClassifier inner) : IClassifier
+    {
+        public int Calls { get; private set; }
+
+        public TensorShape InputShape => inner.InputShape;
+
+        public int ClassCount => inner.ClassCount;
+
+        public IReadOnlyList<string> ClassNames => inner.ClassNames;
+
+        public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
+        {
+            Calls++;
+            return inner.PredictProba(images, count);
+        }
+
+        public void Dispose()
+        {
         }
     }
 }

@@ -109,12 +109,12 @@ public sealed class ClassProbabilitiesTests
         t.dtype.Should().Be(ScalarType.Float32);
         t.device_type.Should().Be(DeviceType.CPU);
         t.data<float>().ToArray().Should().Equal(Table);
-        ClassProbabilities.FromTensor(t).Values.ToArray().Should().Equal(Table);
+        t.ToClassProbabilities().Values.ToArray().Should().Equal(Table);
 
         using var doubles = t.to(ScalarType.Float64);
-        ClassProbabilities.FromTensor(doubles).Values.ToArray().Should().Equal(Table);
+        doubles.ToClassProbabilities().Values.ToArray().Should().Equal(Table);
         using var transposed = t.t();
-        var fromView = () => ClassProbabilities.FromTensor(transposed);
+        var fromView = () => transposed.ToClassProbabilities();
         fromView.Should().Throw<ArgumentException>("the columns of the transposed table do not sum to 1");
     }
 
@@ -122,10 +122,10 @@ public sealed class ClassProbabilitiesTests
     public void From_tensor_rejects_other_shapes_and_types()
     {
         using var flat = torch.tensor(new float[] { 0.5f, 0.5f });
-        var act1 = () => ClassProbabilities.FromTensor(flat);
+        var act1 = () => flat.ToClassProbabilities();
         act1.Should().Throw<ArgumentException>().WithMessage("*(N, C)*");
         using var ints = torch.tensor(new long[] { 0, 1 }).reshape(1, 2);
-        var act2 = () => ClassProbabilities.FromTensor(ints);
+        var act2 = () => ints.ToClassProbabilities();
         act2.Should().Throw<ArgumentException>().WithMessage("*floating point*");
     }
 }

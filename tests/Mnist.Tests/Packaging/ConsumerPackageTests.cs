@@ -18,7 +18,8 @@ public sealed class ConsumerPackageTests(PackedLibraries packed) : IClassFixture
     /// <summary>The intended layering: each package's direct dependencies, nothing more.</summary>
     private static readonly Dictionary<string, string[]> IntendedDependencies = new()
     {
-        ["Mnist.Core"] = ["MathNet.Numerics", "TorchSharp"],
+        ["Mnist.Abstractions"] = [],
+        ["Mnist.Core"] = ["MathNet.Numerics", "Mnist.Abstractions", "TorchSharp"],
         ["Mnist.Augmentation"] = ["MathNet.Numerics", "Mnist.Core", "SixLabors.ImageSharp", "TorchSharp"],
         ["Mnist.Ensemble"] = ["Mnist.Core", "TorchSharp"],
         ["Mnist.Plotting"] = ["Mnist.Core", "ScottPlot", "TorchSharp"],

@@ -381,21 +381,26 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
     }
 
     /// <summary>A classifier that gives every image the same probabilities: <paramref name="value"/> for each of 10 classes.</summary>
-    private sealed class FixedClassifier(float value, bool fail = false) : IClassifier
+    private sealed class FixedClassifier(float value, bool fail = false) : ITensorClassifier
     {
         public TensorShape InputShape { get; } = new(1, 28, 28);
 
         public int ClassCount => 10;
+
+        public IReadOnlyList<string> ClassNames { get; } = Enumerable.Range(0, 10).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
+
+        public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
+        {
+            using var batch = torch.tensor(images.ToArray(), [count, 1, 28, 28]);
+            using var output = PredictProba(batch);
+            return output.ToClassProbabilities();
+        }
 
         public torch.Tensor PredictProba(torch.Tensor images)
         {
             if (fail) throw new System.Runtime.InteropServices.ExternalException("shape '[1, 10]' is invalid\nframe #0: at::infer_size");
             return torch.full(new long[] { images.shape[0], ClassCount }, value, dtype: torch.float32);
         }
-
-        public ClassProbabilities PredictProba(IBatchSource data, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Mnist.Training.EvaluationResult Evaluate(IBatchSource data, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public void Dispose()
         {

@@ -1,12 +1,4 @@
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace Mnist.Models;
-
-/// <summary>A class and its probability, as returned by <see cref="ClassProbabilities.TopK"/>.</summary>
-/// <param name="Class">The class index.</param>
-/// <param name="Probability">Its predicted probability.</param>
-public readonly record struct RankedClass(int Class, float Probability);
 
 /// <summary>
 /// Immutable class probabilities for N samples over C classes (N × C float32, row-major): what every
@@ -116,7 +108,7 @@ public sealed class ClassProbabilities
 
     /// <summary>
     /// Mean categorical cross-entropy −(1/N) Σ ln max(p[n, yₙ], <see cref="ProbabilityFloor"/>), computed in double
-    /// precision: the loss of every <see cref="IClassifier.Evaluate"/>.
+    /// precision: the loss every evaluation of an <see cref="IClassifier"/> reports.
     /// </summary>
     /// <param name="labels">One class index per sample.</param>
     /// <exception cref="ArgumentException">Counts differ, there are no samples, or a label is outside [0, C).</exception>
@@ -147,44 +139,7 @@ public sealed class ClassProbabilities
     /// <summary>A copy of all N × C values, row-major.</summary>
     public float[] ToArray() => (float[])_values.Clone();
 
-    /// <summary>A new (N, C) float32 tensor on the CPU holding a copy of the values; the caller owns it.</summary>
-    public Tensor ToTensor()
-    {
-        var result = torch.empty([SampleCount, ClassCount], ScalarType.Float32);
-        if (_values.Length > 0)
-        {
-            using var accessor = result.data<float>();
-            accessor.CopyFrom(_values);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// Copies an (N, C) tensor of probabilities (float32 or another floating type, on any device) and validates it. The
-    /// tensor is not disposed.
-    /// </summary>
-    /// <exception cref="ArgumentException">The tensor is not two-dimensional, not floating point, or a row is not a probability distribution.</exception>
-    public static ClassProbabilities FromTensor(Tensor probabilities)
-    {
-        ArgumentNullException.ThrowIfNull(probabilities);
-        if (probabilities.dim() != 2)
-            throw new ArgumentException($"Probabilities must be an (N, C) tensor; got shape ({string.Join(", ", probabilities.shape)}).", nameof(probabilities));
-        if (!probabilities.is_floating_point())
-            throw new ArgumentException($"Probabilities must be floating point; got {probabilities.dtype}.", nameof(probabilities));
-        long n = probabilities.shape[0], c = probabilities.shape[1];
-        if (n > int.MaxValue || c > int.MaxValue || n * c > Array.MaxLength)
-            throw new ArgumentException($"An ({n}, {c}) tensor is too large.", nameof(probabilities));
-        float[] values;
-        using (var onCpu = probabilities.to(ScalarType.Float32, torch.CPU).contiguous())
-        {
-            values = n * c == 0 ? [] : onCpu.data<float>().ToArray();
-        }
-
-        return new ClassProbabilities(values, (int)n, (int)c);
-    }
-
-    /// <summary>Validates and wraps an array this library just produced (no copy).</summary>
+    /// <summary>Validates and wraps an array a Mnist package just produced and will not touch again (no copy).</summary>
     internal static ClassProbabilities Wrap(float[] values, int sampleCount, int classCount) => new(values, sampleCount, classCount);
 
     private static int ArgMax(ReadOnlySpan<float> row)
