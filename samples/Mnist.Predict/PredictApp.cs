@@ -182,18 +182,15 @@ public static class PredictApp
             error.WriteLine("error: " + OneLine(ex.Message));
             return ExitCodes.Environment;
         }
+        catch (InvalidModelOutputException ex)
+        {
+            // A poisoned model (NaN or infinite weights): refuse its output rather than print "NaN %".
+            error.WriteLine($"error: {settings.ModelPath}: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
         catch (Exception ex)
         {
             error.WriteLine($"error: {settings.ModelPath}: the model failed to classify the images: {Describe(ex)}");
-            return ExitCodes.BadInput;
-        }
-
-        // A poisoned model (NaN or infinite weights) yields NaN probabilities: refuse them rather than print "NaN %".
-        var poisoned = outcomes.FirstOrDefault(o => o.Prediction is { } p && p.Probabilities.Any(v => !float.IsFinite(v)));
-        if (poisoned is not null)
-        {
-            error.WriteLine($"error: {settings.ModelPath}: the model's output for {poisoned.Path} is not a finite probability "
-                            + "(its weights are probably NaN or infinite); nothing was classified.");
             return ExitCodes.BadInput;
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Mnist.Data;
 using Mnist.Models;
 using Mnist.Training;
@@ -113,7 +112,7 @@ public sealed partial class ModelEnsemble
         }
 
         int count = combined.Count / classes;
-        var members = parts.Select(part => new ClassProbabilities(CollectionsMarshal.AsSpan(part), count, classes)).ToList();
-        return (members, new ClassProbabilities(CollectionsMarshal.AsSpan(combined), count, classes), labels.ToArray());
+        var members = parts.Select(part => ClassProbabilities.Wrap(part.ToArray(), count, classes)).ToList();
+        return (members, ClassProbabilities.Wrap(combined.ToArray(), count, classes), labels.ToArray());
     }
 }

@@ -3,7 +3,6 @@ using Mnist.Models;
 using Mnist.Preprocessing;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using TorchSharp;
 
 namespace Mnist.Predict.Classification;
 
@@ -58,6 +57,7 @@ public sealed class DigitFileClassifier
     /// <param name="files">The image files.</param>
     /// <param name="savePreprocessedTo">A folder to write each preprocessed image to as PNG (for inspection), or <see langword="null"/>; created if missing.</param>
     /// <exception cref="PreprocessedImageWriteException">The folder cannot be created or a PNG cannot be written into it.</exception>
+    /// <exception cref="InvalidModelOutputException">The classifier's output for an image is not a probability distribution (NaN weights, say).</exception>
     public IReadOnlyList<FileOutcome> Classify(IReadOnlyList<string> files, string? savePreprocessedTo = null)
     {
         ArgumentNullException.ThrowIfNull(files);
@@ -83,7 +83,7 @@ public sealed class DigitFileClassifier
             }
         }
 
-        var probabilities = Predict(images, size);
+        var probabilities = Predict(images, files, slots, size);
         var outcomes = new FileOutcome[files.Count];
         for (int i = 0; i < files.Count; i++)
         {
@@ -102,29 +102,27 @@ public sealed class DigitFileClassifier
     }
 
     /// <summary>
-    /// The raw N × classes probabilities of the preprocessed images (0–255 floats), through the classifier's tensor route
-    /// in chunks of <see cref="DefaultBatchSize.Evaluation"/>, unvalidated: the app reports non-finite output
-    /// itself, naming the first image it concerns.
+    /// The N × classes probabilities of the preprocessed images (0–255 floats) through <see cref="IClassifier.PredictProba"/>,
+    /// which works for every classifier (TorchSharp or ONNX Runtime) and batches internally.
     /// </summary>
-    private float[] Predict(List<byte[]> images, int size)
+    /// <exception cref="InvalidModelOutputException">The classifier's output for one of the images is not a probability distribution.</exception>
+    private float[] Predict(List<byte[]> images, IReadOnlyList<string> files, int[] slots, int size)
     {
-        int pixels = size * size, classes = _classifier.ClassCount;
-        var result = new float[images.Count * classes];
-        for (int start = 0; start < images.Count; start += DefaultBatchSize.Evaluation)
+        int pixels = size * size;
+        var batch = new float[images.Count * pixels];
+        for (int k = 0; k < images.Count; k++)
         {
-            int n = Math.Min(DefaultBatchSize.Evaluation, images.Count - start);
-            var batch = new float[n * pixels];
-            for (int k = 0; k < n; k++)
-            {
-                for (int p = 0; p < pixels; p++) batch[(k * pixels) + p] = images[start + k][p];
-            }
-
-            using var input = torch.tensor(batch, [n, 1, size, size]);
-            using var output = _classifier.PredictProba(input);
-            output.data<float>().ToArray().CopyTo(result, start * classes);
+            for (int p = 0; p < pixels; p++) batch[(k * pixels) + p] = images[k][p];
         }
 
-        return result;
+        try
+        {
+            return _classifier.PredictProba(batch, images.Count).ToArray();
+        }
+        catch (InvalidProbabilitiesException ex)
+        {
+            throw new InvalidModelOutputException(files[Array.IndexOf(slots, ex.SampleIndex)], ex);
+        }
     }
 
     private static void CreateFolder(string folder)

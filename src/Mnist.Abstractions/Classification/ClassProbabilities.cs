@@ -26,12 +26,19 @@ public sealed class ClassProbabilities
     /// <exception cref="ArgumentOutOfRangeException">A count is out of range.</exception>
     /// <exception cref="ArgumentException">The length is not N × C, or a row is not a probability distribution.</exception>
     public ClassProbabilities(ReadOnlySpan<float> values, int sampleCount, int classCount)
-        : this(values.ToArray(), sampleCount, classCount)
+        : this(values.ToArray(), sampleCount, classCount, fromClassifier: false)
     {
     }
 
     /// <summary>Takes ownership of <paramref name="values"/> (no copy) and validates it.</summary>
-    private ClassProbabilities(float[] values, int sampleCount, int classCount)
+    /// <param name="values">The values.</param>
+    /// <param name="sampleCount">N.</param>
+    /// <param name="classCount">C.</param>
+    /// <param name="fromClassifier">
+    /// Whether a classifier just computed the values: an invalid row is then an <see cref="InvalidProbabilitiesException"/>
+    /// (a broken model), else an <see cref="ArgumentException"/> (a bad argument).
+    /// </param>
+    private ClassProbabilities(float[] values, int sampleCount, int classCount, bool fromClassifier)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(sampleCount);
         ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 1);
@@ -40,7 +47,12 @@ public sealed class ClassProbabilities
         _values = values;
         SampleCount = sampleCount;
         ClassCount = classCount;
-        for (int i = 0; i < sampleCount; i++) ValidateRow(i);
+        for (int i = 0; i < sampleCount; i++)
+        {
+            if (RowProblem(i) is not { } problem) continue;
+            if (fromClassifier) throw new InvalidProbabilitiesException(i, $"The classifier's output is not a probability distribution: {problem} Its weights are probably NaN or infinite.");
+            throw new ArgumentException(problem, nameof(values));
+        }
     }
 
     /// <summary>N, the number of samples (rows).</summary>
@@ -139,8 +151,9 @@ public sealed class ClassProbabilities
     /// <summary>A copy of all N × C values, row-major.</summary>
     public float[] ToArray() => (float[])_values.Clone();
 
-    /// <summary>Validates and wraps an array a Mnist package just produced and will not touch again (no copy).</summary>
-    internal static ClassProbabilities Wrap(float[] values, int sampleCount, int classCount) => new(values, sampleCount, classCount);
+    /// <summary>Validates and wraps what a classifier just produced and no one will touch again (no copy).</summary>
+    /// <exception cref="InvalidProbabilitiesException">A row is not a probability distribution.</exception>
+    internal static ClassProbabilities Wrap(float[] values, int sampleCount, int classCount) => new(values, sampleCount, classCount, fromClassifier: true);
 
     private static int ArgMax(ReadOnlySpan<float> row)
     {
@@ -160,20 +173,18 @@ public sealed class ClassProbabilities
         return result;
     }
 
-    private void ValidateRow(int i)
+    private string? RowProblem(int i)
     {
         var row = _values.AsSpan(i * ClassCount, ClassCount);
         double sum = 0;
         for (int c = 0; c < row.Length; c++)
         {
             float p = row[c];
-            if (!float.IsFinite(p) || p < 0)
-                throw new ArgumentException($"Probability [{i}, {c}] = {p} is not a finite number ≥ 0.", "values");
+            if (!float.IsFinite(p) || p < 0) return $"Probability [{i}, {c}] = {p} is not a finite number ≥ 0.";
             sum += p;
         }
 
-        if (Math.Abs(sum - 1) > RowSumTolerance)
-            throw new ArgumentException($"The probabilities of sample {i} sum to {sum}, not 1 (tolerance {RowSumTolerance}).", "values");
+        return Math.Abs(sum - 1) > RowSumTolerance ? $"The probabilities of sample {i} sum to {sum}, not 1 (tolerance {RowSumTolerance})." : null;
     }
 
     private void CheckLabels(ReadOnlySpan<int> labels)

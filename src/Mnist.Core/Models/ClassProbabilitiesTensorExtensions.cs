@@ -38,12 +38,9 @@ public static class ClassProbabilitiesTensorExtensions
         if (n > int.MaxValue || c > int.MaxValue || n * c > Array.MaxLength)
             throw new ArgumentException($"An ({n}, {c}) tensor is too large.", nameof(probabilities));
         if (c < 1) throw new ArgumentException("Probabilities need at least one class.", nameof(probabilities));
-        float[] values;
-        using (var onCpu = probabilities.to(ScalarType.Float32, CPU).contiguous())
-        {
-            values = n * c == 0 ? [] : onCpu.data<float>().ToArray();
-        }
-
-        return ClassProbabilities.Wrap(values, (int)n, (int)c);
+        using var scope = NewDisposeScope();
+        var onCpu = probabilities.to(ScalarType.Float32, CPU).contiguous();
+        float[] values = n * c == 0 ? [] : onCpu.data<float>().ToArray();
+        return new ClassProbabilities(values, (int)n, (int)c);
     }
 }

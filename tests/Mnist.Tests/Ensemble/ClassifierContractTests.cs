@@ -189,6 +189,34 @@ public sealed class ClassifierContractTests
         foreach (var result in results) result.Should().Equal(expected);
     }
 
+    [Theory]
+    [MemberData(nameof(Classifiers))]
+    public void A_model_with_nan_weights_gives_an_invalid_probabilities_error_naming_the_first_sample_on_every_route(string kind)
+    {
+        using var classifier = Create(kind);
+        var model = classifier is ModelEnsemble e ? e.Members[^1].Model : (SequentialModel)classifier;
+        using (no_grad())
+        {
+            foreach (var parameter in model.Network.parameters()) parameter.fill_(float.NaN);
+        }
+
+        var images = FixedModels.Images();
+        var pixels = new float[images.Count * 4];
+
+        foreach (var act in new Action[]
+                 {
+                     () => classifier.PredictProba(images.Batches(3)),
+                     () => classifier.PredictProba(pixels, images.Count),
+                     () => classifier.Evaluate(images),
+                 })
+        {
+            act.Should().Throw<InvalidProbabilitiesException>().Where(ex => ex.SampleIndex == 0).WithMessage("*Probability [0, 0] = NaN*weights are probably NaN*");
+        }
+
+        var userValues = () => new ClassProbabilities([float.NaN, 1f], 1, 2);
+        userValues.Should().Throw<ArgumentException>("values a caller passes are an argument, not a model's output");
+    }
+
     /// <summary>An <see cref="IClassifier"/> that is not an <see cref="ITensorClassifier"/>: only floats in, as an ONNX Runtime session would be.</summary>
     private sealed class FloatsOnlyClassifier(IClassifier inner) : IClassifier
     {

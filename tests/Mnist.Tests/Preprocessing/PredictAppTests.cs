@@ -389,12 +389,7 @@ public sealed class PredictAppTests : IClassFixture<MnistTrainingSetFixture>, ID
 
         public IReadOnlyList<string> ClassNames { get; } = Enumerable.Range(0, 10).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-        public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
-        {
-            using var batch = torch.tensor(images.ToArray(), [count, 1, 28, 28]);
-            using var output = PredictProba(batch);
-            return output.ToClassProbabilities();
-        }
+        public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count) => TensorPrediction.PredictProba(this, images, count);
 
         public torch.Tensor PredictProba(torch.Tensor images)
         {
