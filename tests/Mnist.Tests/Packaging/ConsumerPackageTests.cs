@@ -24,6 +24,7 @@ public sealed class ConsumerPackageTests(PackedLibraries packed) : IClassFixture
         ["Mnist.Ensemble"] = ["Mnist.Core", "TorchSharp"],
         ["Mnist.Plotting"] = ["Mnist.Core", "ScottPlot", "TorchSharp"],
         ["Mnist.Preprocessing"] = ["SixLabors.ImageSharp"],
+        ["Mnist.OnnxRuntime"] = ["Microsoft.ML.OnnxRuntime.Managed", "Mnist.Abstractions"],
     };
 
     // What ScottPlot brings on top of TorchSharp: its assembly, HarfBuzzSharp with its native assets, and SkiaSharp's

@@ -3,7 +3,7 @@ namespace Mnist;
 /// <summary>
 /// A file or folder the library read is not valid: corrupt, truncated, hostile, too large for the limits, or not what it
 /// claims to be. The base of the library's file errors — <c>IdxFormatException</c>, <c>DatasetIntegrityException</c>,
-/// <c>ModelFileException</c> and Mnist.Ensemble's <c>EnsembleFileException</c> — so an application catches one type for
+/// <c>ModelFileException</c>, Mnist.Ensemble's <c>EnsembleFileException</c> and the ONNX packages' file errors — so an application catches one type for
 /// "bad input file". The BCL's own <see cref="InvalidDataException"/> (which System.IO.Compression throws for a corrupt
 /// zip or gzip) is sealed, so this family derives from <see cref="Exception"/>, and it is deliberately not an
 /// <see cref="IOException"/>: an <see cref="IOException"/> from the library means the environment failed (disk,
