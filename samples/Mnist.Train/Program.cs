@@ -20,8 +20,8 @@ var seed = new Option<int>("--seed") { Description = "Seed of initialisation, sh
 var threads = new Option<int>("--threads") { Description = "LibTorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
 var augment = new Option<bool>("--augment") { Description = "Train with the notebook's augmentation (use --augment false to switch it off).", DefaultValueFactory = _ => true };
 var output = new Option<string>("--output") { Description = "Folder for pictures, metrics.json, history.csv and the saved ensemble.", DefaultValueFactory = _ => "out" };
-var precision = new Option<string>("--precision") { Description = "float32, or bfloat16 (bfloat16 compute with float32 master weights: faster on CPUs with AVX-512 BF16).", DefaultValueFactory = _ => "float32" };
-precision.AcceptOnlyFromAmong("float32", "bfloat16");
+var precision = new Option<string>("--precision") { Description = "auto (default: bfloat16 where the CPU has native bfloat16, else float32), float32, or bfloat16 (bfloat16 compute with float32 master weights).", DefaultValueFactory = _ => "auto" };
+precision.AcceptOnlyFromAmong("auto", "float32", "bfloat16");
 var quick = new Option<bool>("--quick") { Description = $"A first look in about 75 s on 2 cores: {TrainSettings.QuickTrainingImages:N0} training images, the improved preset unless --model is given." };
 
 var root = new RootCommand("Trains the 2017 notebook's MNIST ensemble (miniNet, batch norm, dropout, augmentation, 2 members, long_fit) and writes its pictures and metrics.")

@@ -65,13 +65,34 @@ internal static class TrainRun
         _ => (ExitCodes.InternalError, $"unexpected {ex.GetType().Name}: {ex.Message} (this is a bug in Mnist.Train; please report it with the command line)."),
     };
 
+    /// <summary>The precision a <c>--precision</c> value asks for; <c>auto</c> takes the fastest that keeps accuracy on this CPU.</summary>
+    internal static ComputePrecision ResolvePrecision(string requested) => requested switch
+    {
+        "float32" => ComputePrecision.Float32,
+        "bfloat16" => ComputePrecision.BFloat16,
+        _ => CpuCapabilities.FastestAccuratePrecision,
+    };
+
+    /// <summary>E.g. <c>bfloat16 (auto: the CPU has native bfloat16, avx512_bf16)</c>.</summary>
+    internal static string DescribePrecision(string requested, ComputePrecision chosen)
+    {
+        string name = chosen == ComputePrecision.BFloat16 ? "bfloat16" : "float32";
+        if (requested != "auto") return name + " (--precision " + requested + ")";
+        return CpuCapabilities.NativeBFloat16Feature is { } feature
+            ? $"{name} (auto: the CPU has native bfloat16, {feature}; --precision float32 to override)"
+            : $"{name} (auto: the CPU has no native bfloat16, which would be emulated and slower)";
+    }
+
     private static int Run(TrainSettings settings, RunOutput output, TextWriter log, TextWriter error, CancellationToken cancellationToken)
     {
         var inv = CultureInfo.InvariantCulture;
         var total = Stopwatch.StartNew();
         // The application (not the library) chooses the process-wide settings: allocator tuning and thread count.
         var runtime = TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true, Threads = settings.Threads });
-        log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {runtime}, augmentation {(settings.Augment ? "on" : "off")}, {settings.Precision}{(settings.Quick ? ", QUICK" : string.Empty)}");
+        var precision = ResolvePrecision(settings.Precision);
+        log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {runtime}, augmentation {(settings.Augment ? "on" : "off")}{(settings.Quick ? ", QUICK" : string.Empty)}");
+        log.WriteLine("precision: " + DescribePrecision(settings.Precision, precision));
+        settings = settings with { Precision = precision == ComputePrecision.BFloat16 ? "bfloat16" : "float32" }; // metrics.json records what ran
 
         // 1. Data and normaliser (the notebook's first cells).
         var splits = DatasetLoading.Load(settings, log, cancellationToken);
@@ -86,6 +107,7 @@ internal static class TrainRun
         var architecture = settings.Model == "improved"
             ? KnownModels.ImprovedMiniNet(normalizer, train.ClassCount)
             : KnownModels.NotebookMiniNet(normalizer, train.ClassCount);
+        architecture.WithClassNames(train.ClassNames); // kept in the model files (and the ONNX export)
         using (var preview = architecture.Build())
         {
             log.WriteLine(preview.Summary());
@@ -102,7 +124,7 @@ internal static class TrainRun
         {
             MemberCount = settings.Members,
             Seed = settings.Seed,
-            Precision = settings.Precision == "bfloat16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+            Precision = precision,
         };
         using var ensemble = architecture.ToEnsemble(ensembleOptions).Build();
         var schedule = settings.SecondEpochs > 0
