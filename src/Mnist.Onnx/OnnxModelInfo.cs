@@ -23,7 +23,7 @@ public sealed class OnnxModelInfo
         Source = source;
         Metadata = metadata;
         IrVersion = model.IrVersion;
-        OpsetVersion = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => (int?)checked((int)o.Version)).FirstOrDefault();
+        OpsetVersion = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => (long?)o.Version).FirstOrDefault();
         ProducerName = model.ProducerName;
         ProducerVersion = model.ProducerVersion;
         Description = model.HasDocString ? model.DocString : null;
@@ -39,7 +39,7 @@ public sealed class OnnxModelInfo
     public long IrVersion { get; }
 
     /// <summary>The version of the default (<c>ai.onnx</c>) operator set, e.g. 17, or <see langword="null"/> when the model imports only other domains.</summary>
-    public int? OpsetVersion { get; }
+    public long? OpsetVersion { get; }
 
     /// <summary>The <c>producer_name</c>, e.g. <c>Mnist.Onnx</c> (empty when absent).</summary>
     public string ProducerName { get; }
@@ -157,7 +157,7 @@ public sealed class OnnxModelInfo
             model = ModelProto.Parser.ParseFrom(bytes);
             graphBytes = LastGraphField(bytes);
         }
-        catch (InvalidProtocolBufferException ex)
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidOperationException or ArgumentException or OverflowException)
         {
             throw new OnnxFileException(source, $"not a valid ONNX model: {Sniff(bytes) ?? "the protobuf data is corrupt or truncated"} ({ex.Message}).", ex);
         }

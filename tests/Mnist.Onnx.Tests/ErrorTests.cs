@@ -201,3 +201,51 @@ public sealed class ErrorTests : IDisposable
         }
     }
 }
+
+/// <summary>Seeded random damage to an exported file: every result is a successful read or an <see cref="OnnxFileException"/>.</summary>
+public sealed class ReadFuzzTests
+{
+    [Fact]
+    public void Damaged_files_give_only_typed_errors()
+    {
+        using var model = Sequential.Input(1, 28, 28).Normalize(TestData.Normalizer).Conv2D(2, 3, Activation.ReLU).MaxPool2D().BatchNorm().Flatten().Dense(10, Activation.Softmax)
+            .Build(new ModelOptions { Seed = 8 });
+        using var stream = new MemoryStream();
+        model.ExportOnnx(stream);
+        byte[] original = stream.ToArray();
+        var random = new Random(2026);
+        int refused = 0;
+        for (int trial = 0; trial < 400; trial++)
+        {
+            byte[] bytes = (byte[])original.Clone();
+            switch (trial % 4)
+            {
+                case 0:
+                    bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    break;
+                case 1:
+                    for (int i = 0; i < 8; i++) bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+                    break;
+                case 2:
+                    bytes = bytes[..random.Next(bytes.Length)];
+                    break;
+                default:
+                    int at = random.Next(bytes.Length);
+                    bytes = [.. bytes[..at], .. Enumerable.Range(0, random.Next(1, 16)).Select(_ => (byte)random.Next(256)), .. bytes[at..]];
+                    break;
+            }
+
+            try
+            {
+                OnnxModelInfo.Read(new MemoryStream(bytes), $"trial-{trial}");
+            }
+            catch (OnnxFileException ex)
+            {
+                ex.FilePath.Should().Be($"trial-{trial}");
+                refused++;
+            }
+        }
+
+        refused.Should().BeGreaterThan(390, "the graph's SHA-256 and the metadata count find nearly every change (a change inside a free-text field may go unnoticed)");
+    }
+}
