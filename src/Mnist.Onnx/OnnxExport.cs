@@ -51,6 +51,7 @@ public static class OnnxExport
     /// <param name="options">Producer name, class names, extra metadata; default <c>new OnnxExportOptions()</c>.</param>
     /// <exception cref="OnnxExportException">A layer has no ONNX form (Lambda, Module, a custom layer); nothing is written.</exception>
     /// <exception cref="ArgumentException">An option is invalid, or the class names do not match the model's classes.</exception>
+    /// <exception cref="InvalidOperationException">The model's output is not a class vector.</exception>
     /// <exception cref="ObjectDisposedException">The model is disposed.</exception>
     public static void ExportOnnx(this SequentialModel model, string path, OnnxExportOptions? options = null)
     {

@@ -72,7 +72,8 @@ internal static class ModelGraphWriter
             };
         }
 
-        return graph.AddNode("Softmax", prefix + "probabilities", [x], Int("axis", 1));
+        // PredictProba: the softmax over classes of the network's output.
+        return graph.AddNode("Softmax", prefix + "PredictProba/Softmax", [x], Int("axis", 1));
     }
 
     private sealed record LayerContext(GraphBuilder Graph, ModelWeights Weights, LayerInfo Info, string Scope, bool IncludeTrailing)
