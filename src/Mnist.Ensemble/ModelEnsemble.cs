@@ -1,6 +1,8 @@
 using System.Globalization;
 using Mnist.Data;
 using Mnist.Models;
+using Mnist.Training;
+using static TorchSharp.torch;
 
 namespace Mnist.Ensemble;
 
@@ -10,11 +12,22 @@ namespace Mnist.Ensemble;
 /// members' softmax outputs (<see cref="Combination"/>), <c>Evaluate</c> reports each member and the ensemble, and
 /// <c>Save</c>/<c>Load</c> store every member with a manifest. Create it with <see cref="EnsembleBuilder"/>
 /// (<c>builder.ToEnsemble(…).Build()</c>), <see cref="FromModels"/> or <see cref="Load"/>.
-/// Owns its members' native memory: dispose it. Prediction is safe from several threads at once; adding members,
-/// training, saving and changing the combination must not overlap with anything else.
+/// It holds the members and their combination and predicts; training the members and the folder format are types of
+/// their own that <c>Fit</c>, <c>Save</c> and <c>Load</c> delegate to. Owns its members' native memory: dispose it.
+/// Prediction is safe from several threads at once; adding members, training, saving and changing the combination must
+/// not overlap with anything else.
 /// </summary>
-public sealed partial class ModelEnsemble : ITensorClassifier
+public sealed class ModelEnsemble : ITensorClassifier
 {
+    /// <summary>Name of the manifest inside an ensemble folder.</summary>
+    public const string ManifestFileName = "ensemble.json";
+
+    /// <summary>The <c>format</c> value of ensemble manifests.</summary>
+    public const string ManifestFormat = "mnist-ensemble";
+
+    /// <summary>The manifest version this library writes and reads.</summary>
+    public const int ManifestVersion = 1;
+
     private const long MemberSeedStream = 0x454E53454D42; // "ENSEMB"
     private readonly List<EnsembleMember> _members = new();
     private EnsembleCombination _combination;
@@ -70,6 +83,13 @@ public sealed partial class ModelEnsemble : ITensorClassifier
     {
         ArgumentOutOfRangeException.ThrowIfNegative(memberIndex);
         return SeedMixer.Mix(ensembleSeed, MemberSeedStream, memberIndex);
+    }
+
+    /// <summary>File name of member <paramref name="memberNumber"/> (1-based) in an ensemble folder: <c>member-1.mnistmodel</c>.</summary>
+    public static string MemberFileName(int memberNumber)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memberNumber);
+        return string.Create(CultureInfo.InvariantCulture, $"member-{memberNumber}.mnistmodel");
     }
 
     /// <summary>
@@ -149,6 +169,195 @@ public sealed partial class ModelEnsemble : ITensorClassifier
         _members.Add(member);
         return member;
     }
+
+    /// <summary>
+    /// Trains every member on a dataset in shuffled batches of <see cref="DefaultBatchSize.Training"/>, each member in its
+    /// own order (seeded with <see cref="EnsembleMember.Seed"/>): <c>ensemble.Fit(train, new() { Schedule = TrainingSchedule.NotebookLongFit(1, 1) })</c>.
+    /// For another batch size or augmentation use the source-factory overload.
+    /// </summary>
+    /// <param name="train">Training samples.</param>
+    /// <param name="options">Epochs or schedule, validation, callbacks, progress, skipping; <see langword="null"/>: one epoch.</param>
+    /// <param name="cancellationToken">Stops training.</param>
+    /// <returns>What each member did.</returns>
+    /// <exception cref="EnsembleTrainingCanceledException">Cancelled; finished members stay trained.</exception>
+    public EnsembleTrainingResult Fit(MnistDataset train, EnsembleFitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        return Fit((_, seed) => train.Batches(DefaultBatchSize.Training, shuffle: true, seed: seed), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains the members one after another, each with the member's <c>SequentialModel.Fit</c> on the source
+    /// <paramref name="trainSource"/>(memberIndex, memberSeed) creates — e.g. <c>(i, seed) =&gt; train.Batches(64, shuffle: true, seed: seed)</c>,
+    /// an augmenting generator seeded per member, or <c>(_, _) =&gt; source</c> for one shared source. A member is marked
+    /// trained when it completes the schedule.
+    /// </summary>
+    /// <param name="trainSource">Creates the training source of a member from its 0-based index and its seed (called once per member).</param>
+    /// <param name="options">Epochs or schedule, validation, callbacks, progress, per-member callbacks, and whether to skip trained members; <see langword="null"/>: one epoch.</param>
+    /// <param name="cancellationToken">Stops training cleanly (the current member keeps its last complete epoch).</param>
+    /// <returns>What each member did.</returns>
+    /// <exception cref="EnsembleTrainingCanceledException">Cancelled; the exception lists the trained members and the partial result.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (the exception names the property).</exception>
+    /// <exception cref="InvalidOperationException">The ensemble is empty or a member is not compiled.</exception>
+    /// <exception cref="TrainingDivergedException">A member's loss became NaN/infinite (that member is restored to the start of the epoch; earlier members stay trained).</exception>
+    public EnsembleTrainingResult Fit(Func<int, int, IBatchSource> trainSource, EnsembleFitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(trainSource);
+        return EnsembleTrainer.Fit(this, trainSource, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Combined class probabilities (B × classes, float32, on the CPU, owned by the caller) for a batch of images of the
+    /// members' input shape. Each member predicts in eval mode without gradients; see <see cref="Combination"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The images do not have the members' input shape.</exception>
+    public Tensor PredictProba(Tensor images)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(images);
+        if (_members.Count == 0) throw new InvalidOperationException("The ensemble has no members.");
+        using var scope = NewDisposeScope();
+        return CombineTensors(PredictMembers(images)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Combined class probabilities for <paramref name="count"/> images stored one after another (see <see cref="IClassifier.PredictProba"/>).</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="images"/> is not <paramref name="count"/> images.</exception>
+    public ClassProbabilities PredictProba(ReadOnlySpan<float> images, int count)
+    {
+        ThrowIfDisposed();
+        return TensorPrediction.PredictProba(this, images, count);
+    }
+
+    /// <summary>Every member's own class probabilities (one per member, in member order) for <paramref name="data"/>, in one pass.</summary>
+    /// <param name="data">Batches (labels are ignored).</param>
+    /// <param name="cancellationToken">Stops the prediction.</param>
+    public IReadOnlyList<ClassProbabilities> PredictMemberProba(IBatchSource data, CancellationToken cancellationToken = default) =>
+        Collect(data, collectMembers: true, collectLabels: false, cancellationToken).Members;
+
+    /// <summary>
+    /// Every member's loss and accuracy and the ensemble's, in one pass over <paramref name="data"/> (each member predicts
+    /// each batch once). Every loss is the definition of <see cref="ClassifierDataExtensions.Evaluate(IClassifier, IBatchSource, CancellationToken)"/>,
+    /// <see cref="ClassProbabilities.CrossEntropy"/> of the (member or combined) float32 probabilities; a member's loss
+    /// therefore equals its own <c>Evaluate</c> loss.
+    /// </summary>
+    /// <param name="data">Batches with labels, e.g. <c>test.Batches(256)</c>.</param>
+    /// <param name="cancellationToken">Stops the evaluation.</param>
+    /// <exception cref="ArgumentException">No samples, or a label outside [0, classes).</exception>
+    public EnsembleEvaluation Evaluate(IBatchSource data, CancellationToken cancellationToken = default)
+    {
+        var (members, combined, labels) = Collect(data, collectMembers: true, collectLabels: true, cancellationToken);
+        if (labels.Length == 0) throw new ArgumentException("The evaluation source yielded no samples.", nameof(data));
+        var scores = new List<MemberEvaluation>(members.Count);
+        for (int m = 0; m < members.Count; m++)
+        {
+            scores.Add(new MemberEvaluation(m + 1, members[m].CrossEntropy(labels), members[m].Accuracy(labels)));
+        }
+
+        var ensemble = new EvaluationResult(combined.CrossEntropy(labels), combined.Accuracy(labels), labels.Length);
+        return new EnsembleEvaluation(scores, ensemble, Combination) { Probabilities = combined };
+    }
+
+    /// <summary>Evaluates on a dataset in batches of <paramref name="batchSize"/> (default 256), in dataset order.</summary>
+    /// <param name="data">Samples with labels.</param>
+    /// <param name="batchSize">Samples per forward pass.</param>
+    /// <param name="cancellationToken">Stops the evaluation.</param>
+    public EnsembleEvaluation Evaluate(MnistDataset data, int batchSize = DefaultBatchSize.Evaluation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(data.Batches(batchSize), cancellationToken);
+    }
+
+    /// <summary>Combines the members' (B, C) CPU float32 probabilities with <see cref="Combination"/> into a (B, C) CPU float32 tensor.</summary>
+    private Tensor CombineTensors(IReadOnlyList<Tensor> members) =>
+        ProbabilityCombination.Combine(members, Combination, Combination == EnsembleCombination.WeightedMean ? Weights : null);
+
+    /// <summary>Each member's (B, C) float32 probabilities on the CPU, in the current dispose scope.</summary>
+    private List<Tensor> PredictMembers(Tensor images)
+    {
+        var result = new List<Tensor>(_members.Count);
+        foreach (var member in _members) result.Add(member.Model.PredictProba(images));
+        return result;
+    }
+
+    private (List<ClassProbabilities> Members, ClassProbabilities Combined, int[] Labels) Collect(IBatchSource data, bool collectMembers, bool collectLabels, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(data);
+        if (_members.Count == 0) throw new InvalidOperationException("The ensemble has no members.");
+        int classes = ClassCount;
+        var parts = collectMembers ? _members.Select(_ => new List<float>()).ToArray() : [];
+        var combined = new List<float>();
+        var labels = new List<int>();
+        foreach (var batch in data.GetBatches(0, cancellationToken))
+        {
+            using var scope = NewDisposeScope();
+            using (batch)
+            {
+                var predictions = PredictMembers(batch.Images);
+                for (int m = 0; m < parts.Length; m++) parts[m].AddRange(predictions[m].data<float>().ToArray());
+                combined.AddRange(CombineTensors(predictions).data<float>().ToArray());
+                if (collectLabels)
+                {
+                    using var cpuLabels = batch.Labels.cpu();
+                    foreach (long label in cpuLabels.data<long>().ToArray())
+                    {
+                        if (label < 0 || label >= classes)
+                            throw new ArgumentException($"Labels must be class indices in [0, {classes}); found {label}.", nameof(data));
+                        labels.Add((int)label);
+                    }
+                }
+            }
+        }
+
+        int count = combined.Count / classes;
+        var members = parts.Select(part => ClassProbabilities.Wrap(part.ToArray(), count, classes)).ToList();
+        return (members, ClassProbabilities.Wrap(combined.ToArray(), count, classes), labels.ToArray());
+    }
+
+    /// <summary>
+    /// Saves the ensemble as a folder: <c>ensemble.json</c> (format version, member count, seed, combination, input and
+    /// output shape, member 1's architecture with the normaliser's statistics, and per member its file, SHA-256,
+    /// architecture hash, seed, weight and training state) and one Core whole-model file per member
+    /// (<c>member-1.mnistmodel</c>, …). Everything is written into a hidden sibling folder first and then swapped in, so a
+    /// failure midway leaves an existing ensemble folder intact. Saves into one folder are serialised by a lock file beside
+    /// it (<c>.{name}.lock</c>, deleted afterwards), and a successful save deletes the hidden <c>.{name}.saving-…</c> and
+    /// <c>.{name}.old-…</c> folders that crashed saves of the same folder left behind (only folders with exactly those
+    /// names; a failed save leaves them alone, since an <c>.old-</c> folder may hold the only copy of the previous ensemble).
+    /// </summary>
+    /// <param name="folder">The destination folder; an existing ensemble folder there is replaced.</param>
+    /// <exception cref="InvalidOperationException">The ensemble has no members.</exception>
+    /// <exception cref="NotSupportedException">A member has a layer without a configuration (Lambda or module layers, see <see cref="SequentialModel.Save"/>).</exception>
+    /// <exception cref="EnsembleFileException">The folder exists, is not empty and is not an ensemble folder (nothing is replaced).</exception>
+    /// <exception cref="IOException">Another save into the same folder is in progress, or the folder cannot be written.</exception>
+    public void Save(string folder)
+    {
+        ThrowIfDisposed();
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        if (_members.Count == 0) throw new InvalidOperationException("An empty ensemble cannot be saved.");
+        EnsembleFolder.Save(this, folder);
+    }
+
+    /// <summary>
+    /// Loads an ensemble saved by <see cref="Save"/>, after checking that the manifest is present and of this version and
+    /// that every member file is present, unaltered (SHA-256), of the recorded architecture, and of the ensemble's input
+    /// and output shape. Every problem found is named.
+    /// </summary>
+    /// <param name="folder">The ensemble folder.</param>
+    /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
+    /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
+    /// <param name="limits">
+    /// Resource limits (default <c>new ModelLoadLimits()</c>). Every member is loaded by <see cref="ModelFile.Load(Stream, string, ModelOptions?, ModelLoadLimits?, CustomLayers?)"/>
+    /// with them (bounded entries, shape checks before building, NaN checks), and the members together store at most
+    /// <see cref="ModelLoadLimits.MaxParameters"/> values. <c>ensemble.json</c> may hold at most four times
+    /// <see cref="ModelLoadLimits.MaxArchitectureBytes"/> (it repeats member 1's architecture and lists the members) and
+    /// nest at most <see cref="ModelLoadLimits.MaxJsonDepth"/> levels.
+    /// </param>
+    /// <param name="customLayers">Factories for custom layer types the members use (default none), passed to <see cref="ModelFile.Load(Stream, string, ModelOptions?, ModelLoadLimits?, CustomLayers?)"/>.</param>
+    /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt, inconsistent or beyond a limit; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null) =>
+        EnsembleFolder.Load(folder, options, optimizerFactory, limits, customLayers);
 
     /// <summary>The progress label of a member, e.g. <c>member 2/5</c>.</summary>
     internal string LabelOf(EnsembleMember member) => string.Create(CultureInfo.InvariantCulture, $"member {member.Number}/{_members.Count}");

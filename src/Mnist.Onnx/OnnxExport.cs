@@ -107,23 +107,9 @@ public static class OnnxExport
     }
 
     /// <summary>
-    /// The architecture hash written under <see cref="OnnxMetadataKeys.ArchitectureHash"/>: the lower-case hexadecimal
-    /// SHA-256 of the UTF-8 compact JSON <c>{"format":"mnist-sequential-model","formatVersion":1,"inputShape":[…],"layers":[…]}</c>,
-    /// where each layer is <c>{"type":…,"name":…}</c> followed by its <see cref="Layer.GetConfig"/> entries — the
-    /// architecture part of the <c>model.json</c> in a whole-model file, without training state. Equal architectures
-    /// (same layers, names, settings and input shape) have equal hashes whatever their weights.
-    /// </summary>
-    /// <param name="model">The model.</param>
-    public static string ComputeArchitectureHash(SequentialModel model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        return ArchitectureDescription.Hash(ArchitectureDescription.ToJson(model));
-    }
-
-    /// <summary>
     /// The ensemble's architecture hash: SHA-256 (lower-case hexadecimal) of the compact JSON
-    /// <c>{"combination":…,"weights":[…],"members":[member architecture JSON, …]}</c>, with each member's JSON as in
-    /// <see cref="ComputeArchitectureHash(SequentialModel)"/> and the weights as given.
+    /// <c>{"combination":…,"weights":[…],"members":["member hash", …]}</c>, with each member's
+    /// <see cref="ModelFile.ComputeArchitectureSha256"/> (the hash of a single model's export) and the weights as given.
     /// </summary>
     /// <param name="ensemble">The ensemble.</param>
     public static string ComputeArchitectureHash(ModelEnsemble ensemble)
@@ -168,7 +154,7 @@ public static class OnnxExport
         }
 
         metadata.Add((OnnxMetadataKeys.LibraryVersion, LibraryVersion));
-        metadata.Add((OnnxMetadataKeys.ArchitectureHash, ComputeArchitectureHash(model)));
+        metadata.Add((OnnxMetadataKeys.ArchitectureHash, ModelFile.ComputeArchitectureSha256(model)));
         metadata.Add((OnnxMetadataKeys.MemberCount, "1"));
         string description = options.Description
             ?? $"Mnist SequentialModel ({model.Layers.Count} layers): float32 '{InputName}' N×{string.Join("×", model.InputShape.Dimensions)} on the scale it was trained on → '{OutputName}' N×{model.ClassCount} class probabilities.";
@@ -206,7 +192,7 @@ public static class OnnxExport
         metadata.Add((OnnxMetadataKeys.MemberWeights, JsonList(ensemble.Weights.Select(w => (JsonNode?)w))));
         foreach (var member in ensemble.Members)
         {
-            metadata.Add((OnnxMetadataKeys.Member(member.Number, "architecture_sha256"), ComputeArchitectureHash(member.Model)));
+            metadata.Add((OnnxMetadataKeys.Member(member.Number, "architecture_sha256"), ModelFile.ComputeArchitectureSha256(member.Model)));
             if (normalizers[member.Index] is { } n)
             {
                 metadata.Add((OnnxMetadataKeys.Member(member.Number, "normalizer.mean"), Number(n.Mean)));

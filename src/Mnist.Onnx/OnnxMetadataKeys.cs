@@ -45,7 +45,7 @@ public static class OnnxMetadataKeys
     public const string LibraryVersion = "mnist.library_version";
 
     /// <summary>
-    /// Lower-case hexadecimal SHA-256 of the architecture (see <see cref="OnnxExport.ComputeArchitectureHash(Models.SequentialModel)"/>;
+    /// Lower-case hexadecimal SHA-256 of the architecture (see <see cref="Models.ModelFile.ComputeArchitectureSha256"/>;
     /// for an ensemble, of its members' architectures, combination and weights).
     /// </summary>
     public const string ArchitectureHash = "mnist.architecture_sha256";

@@ -80,7 +80,7 @@ public sealed class OnnxModelInfo
     /// <summary>The version of Mnist.Onnx that wrote the file, or <see langword="null"/>.</summary>
     public string? LibraryVersion { get; private init; }
 
-    /// <summary>The architecture hash (<see cref="OnnxExport.ComputeArchitectureHash(Models.SequentialModel)"/>), or <see langword="null"/>.</summary>
+    /// <summary>The architecture hash (<see cref="Models.ModelFile.ComputeArchitectureSha256"/>), or <see langword="null"/>.</summary>
     public string? ArchitectureHash { get; private init; }
 
     /// <summary>The number of ensemble members (1 for a single model), or <see langword="null"/>.</summary>

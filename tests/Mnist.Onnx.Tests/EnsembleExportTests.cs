@@ -58,7 +58,7 @@ public sealed class EnsembleExportTests(EnsembleFixture fixture, ITestOutputHelp
         info.MemberWeights.Should().Equal(1.0, 3.0, 0.5);
         info.ArchitectureHash.Should().Be(OnnxExport.ComputeArchitectureHash(ensemble));
         for (int m = 1; m <= 3; m++)
-            info.Metadata[OnnxMetadataKeys.Member(m, "architecture_sha256")].Should().Be(OnnxExport.ComputeArchitectureHash(ensemble.Members[m - 1].Model));
+            info.Metadata[OnnxMetadataKeys.Member(m, "architecture_sha256")].Should().Be(ModelFile.ComputeArchitectureSha256(ensemble.Members[m - 1].Model));
         info.NormalizerMean.Should().Be(TestData.Normalizer.Mean, "every member normalises with the same statistics");
     }
 

@@ -43,7 +43,7 @@ public sealed class MetadataTests
         info.NormalizerMean.Should().Be(TestData.Normalizer.Mean);
         info.NormalizerStandardDeviation.Should().Be(TestData.Normalizer.StandardDeviation);
         info.LibraryVersion.Should().Be(OnnxExport.LibraryVersion).And.NotBeNullOrWhiteSpace();
-        info.ArchitectureHash.Should().Be(OnnxExport.ComputeArchitectureHash(model)).And.MatchRegex("^[0-9a-f]{64}$");
+        info.ArchitectureHash.Should().Be(ModelFile.ComputeArchitectureSha256(model)).And.MatchRegex("^[0-9a-f]{64}$");
         info.MemberCount.Should().Be(1);
         info.Combination.Should().BeNull();
         info.MemberWeights.Should().BeNull();
@@ -71,7 +71,7 @@ public sealed class MetadataTests
         var metadata = session.ModelMetadata;
         metadata.ProducerName.Should().Be(OnnxExportOptions.DefaultProducerName);
         metadata.CustomMetadataMap[OnnxMetadataKeys.ClassNames].Should().Be("[\"0\",\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]");
-        metadata.CustomMetadataMap[OnnxMetadataKeys.ArchitectureHash].Should().Be(OnnxExport.ComputeArchitectureHash(model));
+        metadata.CustomMetadataMap[OnnxMetadataKeys.ArchitectureHash].Should().Be(ModelFile.ComputeArchitectureSha256(model));
         session.InputMetadata[OnnxExport.InputName].Dimensions.Should().Equal(-1, 1, 28, 28);
         session.InputMetadata[OnnxExport.InputName].SymbolicDimensions[0].Should().Be("N");
         session.OutputMetadata[OnnxExport.OutputName].Dimensions.Should().Equal(-1, 10);
@@ -96,18 +96,19 @@ public sealed class MetadataTests
         using var a = Small().Build(new ModelOptions { Seed = 1 });
         using var b = Trainer.Trained(Small(), seed: 2, images: 64);
         using var other = Sequential.Input(1, 28, 28).Normalize(TestData.Normalizer).Flatten().Dense(10, Activation.Softmax).Build();
-        OnnxExport.ComputeArchitectureHash(a).Should().Be(OnnxExport.ComputeArchitectureHash(b), "weights and training state are not architecture");
-        OnnxExport.ComputeArchitectureHash(a).Should().NotBe(OnnxExport.ComputeArchitectureHash(other));
+        ModelFile.ComputeArchitectureSha256(a).Should().Be(ModelFile.ComputeArchitectureSha256(b), "weights and training state are not architecture");
+        ModelFile.ComputeArchitectureSha256(a).Should().NotBe(ModelFile.ComputeArchitectureSha256(other));
 
-        // The documented definition: model.json of a whole-model file without epochsTrained, compact, SHA-256.
+        // The documented definition: {"inputShape", "layers"} of a whole-model file's model.json, compact, SHA-256.
         using var dir = new TempDirectory();
         string file = dir.File("b.mnistmodel");
         b.Save(file);
         using var zip = ZipFile.OpenRead(file);
         using var reader = new StreamReader(zip.GetEntry("model.json")!.Open());
-        var json = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
-        json.Remove("epochsTrained");
+        var stored = JsonNode.Parse(reader.ReadToEnd())!.AsObject();
+        var json = new JsonObject { ["inputShape"] = stored["inputShape"]!.DeepClone(), ["layers"] = stored["layers"]!.DeepClone() };
         string expected = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json.ToJsonString()))).ToLowerInvariant();
-        OnnxExport.ComputeArchitectureHash(b).Should().Be(expected);
+        ModelFile.ComputeArchitectureSha256(b).Should().Be(expected);
+        ModelFile.ReadHeader(file).ArchitectureSha256.Should().Be(expected, "the export and the model file share one definition");
     }
 }
