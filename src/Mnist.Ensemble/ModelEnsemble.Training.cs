@@ -40,7 +40,7 @@ public sealed partial class ModelEnsemble
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(trainSource);
-        options ??= new EnsembleFitOptions();
+        options = options?.Clone() ?? new EnsembleFitOptions();
         var schedule = options.ResolveSchedule();
         var sharedCallbacks = options.Callbacks?.ToList() ?? [];
         if (_members.Count == 0) throw new InvalidOperationException("The ensemble has no members to train.");

@@ -23,19 +23,23 @@ public sealed partial class SequentialModel
         internal set => _epochsTrained = value;
     }
 
-    /// <summary>The optimiser options given to <see cref="Compile"/>, or <see langword="null"/> before it.</summary>
-    public OptimizerOptions? OptimizerOptions => _optimizerOptions;
+    /// <summary>
+    /// A copy of the optimiser options given to <see cref="Compile"/> (a new one on every read, so changing it changes
+    /// nothing), or <see langword="null"/> before it.
+    /// </summary>
+    public OptimizerOptions? OptimizerOptions => _optimizerOptions?.Clone();
 
     /// <summary>
     /// Chooses the optimiser (Keras <c>compile</c>; loss is categorical cross-entropy from logits, metric accuracy).
     /// Calling it again replaces the optimiser and its state.
     /// </summary>
-    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; validated here.</param>
+    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; copied and validated here.</param>
     /// <returns>This model, for chaining.</returns>
     public SequentialModel Compile(OptimizerOptions optimizer)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer = optimizer.Clone();
         optimizer.Validate();
         _optimizer?.Dispose();
         _optimizer = optimizer.Create(_network.parameters());
@@ -74,7 +78,7 @@ public sealed partial class SequentialModel
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(train);
-        options ??= new FitOptions();
+        options = options?.Clone() ?? new FitOptions();
         var schedule = options.ResolveSchedule();
         var validation = options.Validation;
         var callbacks = options.Callbacks?.ToList() ?? new List<Callback>();
