@@ -102,7 +102,7 @@ internal static class TrainRun
         {
             MemberCount = settings.Members,
             Seed = settings.Seed,
-            Precision = settings.Precision == "bfloat16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32,
+            Member = new ModelOptions { Precision = settings.Precision == "bfloat16" ? ComputePrecision.BFloat16 : ComputePrecision.Float32 },
         };
         using var ensemble = architecture.ToEnsemble(ensembleOptions).Build();
         var schedule = settings.SecondEpochs > 0

@@ -65,7 +65,7 @@ public sealed partial class ModelEnsemble
     /// and output shape. Every problem found is named.
     /// </summary>
     /// <param name="folder">The ensemble folder.</param>
-    /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
+    /// <param name="options">Device, device index and precision of the members (copied and validated; default CPU, float32); its seed must be null (each member's derives from the manifest's ensemble seed).</param>
     /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
     /// <param name="limits">
     /// Resource limits (default <c>new ModelLoadLimits()</c>). Every member is loaded by <see cref="SequentialModel.Load"/>
@@ -76,10 +76,15 @@ public sealed partial class ModelEnsemble
     /// </param>
     /// <param name="customLayers">Factories for custom layer types the members use (default none), passed to <see cref="SequentialModel.Load"/>.</param>
     /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt, inconsistent or beyond a limit; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> has a seed.</exception>
     public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var memberOptions = options?.Clone() ?? new ModelOptions();
+        if (memberOptions.Seed is not null)
+            throw new ArgumentException("options.Seed must be null: each member's seed derives from the ensemble seed stored in the manifest (ModelEnsemble.MemberSeed).", nameof(options));
+        memberOptions.Validate();
         limits = limits?.Clone() ?? new ModelLoadLimits();
         limits.Validate();
         string full = Path.GetFullPath(folder);
@@ -94,13 +99,8 @@ public sealed partial class ModelEnsemble
             foreach (var entry in manifest.Members)
             {
                 string path = Path.Combine(full, entry.File);
-                var modelOptions = new ModelOptions
-                {
-                    Seed = MemberSeed(manifest.Seed, entry.Number - 1),
-                    Device = options?.Device ?? TorchSharp.DeviceType.CPU,
-                    DeviceIndex = options?.DeviceIndex ?? -1,
-                    Precision = options?.Precision ?? ComputePrecision.Float32,
-                };
+                var modelOptions = memberOptions.Clone();
+                modelOptions.Seed = MemberSeed(manifest.Seed, entry.Number - 1);
                 SequentialModel model;
                 var memberLimits = limits.Clone();
                 memberLimits.MaxParameters = Math.Max(1, limits.MaxParameters - usedValues);

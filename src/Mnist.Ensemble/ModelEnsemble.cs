@@ -26,7 +26,10 @@ public sealed partial class ModelEnsemble : ITensorClassifier
         Combination = combination;
     }
 
-    /// <summary>The ensemble seed the members' seeds derive from.</summary>
+    /// <summary>
+    /// The ensemble seed the members' seeds derive from (<see cref="MemberSeed"/>): the one given, or the one drawn when
+    /// none was (see docs/models-and-training.md, "Seeds and reproducibility"); passing it back rebuilds the same members.
+    /// </summary>
     public int Seed { get; }
 
     /// <summary>The members, in order.</summary>
@@ -77,15 +80,15 @@ public sealed partial class ModelEnsemble : ITensorClassifier
     /// ensemble takes ownership of them (disposing it disposes them) and treats them as trained.
     /// </summary>
     /// <param name="models">At least one model; all with the same input and output shapes.</param>
-    /// <param name="seed">Ensemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives (default 0).</param>
+    /// <param name="seed">Ensemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives; default <see langword="null"/>: a fresh seed, reported as <see cref="Seed"/>.</param>
     /// <param name="combination">Combination rule (default arithmetic mean).</param>
     /// <exception cref="ArgumentException">No model, a null or repeated model, or shapes that differ (named in the message).</exception>
-    public static ModelEnsemble FromModels(IEnumerable<SequentialModel> models, int seed = 0, EnsembleCombination combination = EnsembleCombination.ArithmeticMean)
+    public static ModelEnsemble FromModels(IEnumerable<SequentialModel> models, int? seed = null, EnsembleCombination combination = EnsembleCombination.ArithmeticMean)
     {
         ArgumentNullException.ThrowIfNull(models);
         var list = models.ToList();
         if (list.Count == 0) throw new ArgumentException("An ensemble needs at least one model.", nameof(models));
-        var ensemble = new ModelEnsemble(seed, combination);
+        var ensemble = new ModelEnsemble(SeedPolicy.Resolve(seed), combination);
         try
         {
             foreach (var model in list) ensemble.Add(model);

@@ -160,8 +160,7 @@ public sealed class SequentialBuilder
     /// <exception cref="TorchRuntimeException">LibTorch or the requested device is unavailable.</exception>
     public SequentialModel Build(ModelOptions? options = null)
     {
-        options = options?.Clone() ?? new ModelOptions();
-        options.Validate();
+        options = (options ?? new ModelOptions()).ResolveForBuild();
         var device = TorchRuntime.GetDevice(options.Device, options.DeviceIndex);
 
         var plan = Plan();
@@ -172,8 +171,8 @@ public sealed class SequentialBuilder
 
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
         var infos = new List<LayerInfo>(resolved.Count);
-        // With a seed, initialisation draws from LibTorch's global generator seeded for this build only; the caller's
-        // generator state is restored afterwards.
+        // Initialisation draws from LibTorch's global generator seeded for this build only (with the given seed or the
+        // one drawn for it); the caller's generator state is restored afterwards.
         using var seeded = GlobalGeneratorScope.Seeded(options.Seed);
         try
         {

@@ -185,7 +185,7 @@ public sealed partial class SequentialModel
     /// infinities (moving variances also for negative values) — all before the network is built.
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="options">Device and seed for the loaded model (default CPU, unseeded).</param>
+    /// <param name="options">Seed, device and precision of the loaded model (copied and validated; default CPU, float32, a fresh seed reported as <see cref="Seed"/>).</param>
     /// <param name="limits">Resource limits (default <c>new ModelLoadLimits()</c>); raise them to load a larger model you trust.</param>
     /// <param name="customLayers">
     /// Factories for the custom layer types the file may name (default <see cref="CustomLayers.Empty"/>). Custom layers

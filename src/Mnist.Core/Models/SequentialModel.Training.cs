@@ -101,8 +101,8 @@ public sealed partial class SequentialModel
     }
 
     /// <summary>
-    /// Trains on a dataset in shuffled batches of <see cref="DefaultBatchSize.Training"/> (seeded by
-    /// <see cref="ModelOptions.Seed"/>, or 0); for another batch size pass <c>train.Batches(n, shuffle: true)</c>.
+    /// Trains on a dataset in shuffled batches of <see cref="DefaultBatchSize.Training"/> (shuffled with the model's
+    /// <see cref="Seed"/>); for another batch size pass <c>train.Batches(n, shuffle: true, seed: …)</c>.
     /// </summary>
     /// <param name="train">Training samples.</param>
     /// <param name="options">Epochs or schedule, validation, callbacks, progress.</param>
@@ -111,7 +111,7 @@ public sealed partial class SequentialModel
     public TrainingHistory Fit(MnistDataset train, FitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return Fit(train.Batches(DefaultBatchSize.Training, shuffle: true, seed: Options.Seed ?? 0), options, cancellationToken);
+        return Fit(train.Batches(DefaultBatchSize.Training, shuffle: true, seed: Seed), options, cancellationToken);
     }
 
     private static string PhaseLabel(TrainingSchedule schedule, int phaseNumber)
@@ -158,9 +158,9 @@ public sealed partial class SequentialModel
         var optimizer = EnsureCompiled();
         var clock = Stopwatch.StartNew();
         int epochNumber = context.Epoch + 1;
-        // Dropout draws from LibTorch's global generator (it takes no generator argument): a seeded model seeds it for the
-        // epoch and gives the caller's state back at the end.
-        using var seeded = GlobalGeneratorScope.Seeded(Options.Seed is { } seed ? SeedMixer.Mix(seed, 0x5EED, _epochsTrained) : null);
+        // Dropout draws from LibTorch's global generator (it takes no generator argument): the model seeds it for the epoch
+        // from its seed and the epoch number, and gives the caller's state back at the end.
+        using var seeded = GlobalGeneratorScope.Seeded(SeedMixer.Mix(Seed, 0x5EED, _epochsTrained));
         var snapshot = SnapshotWeights();
         try
         {

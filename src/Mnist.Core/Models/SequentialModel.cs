@@ -18,6 +18,7 @@ public sealed partial class SequentialModel : ITensorClassifier
     private readonly Activation _strippedActivation;
     private readonly ComputeCopy? _compute;
     private readonly long[] _inputShapeWithBatch;
+    private readonly ModelOptions _options;
     private bool _disposed;
 
     internal SequentialModel(TensorShape inputShape, IReadOnlyList<LayerInfo> layers, nn.Module<Tensor, Tensor> network, Device device, ModelOptions options, Activation strippedActivation, string[] classNames, ComputeCopy? compute = null)
@@ -29,7 +30,7 @@ public sealed partial class SequentialModel : ITensorClassifier
         Layers = layers;
         _network = network;
         Device = device;
-        Options = options;
+        _options = options;
         _strippedActivation = strippedActivation;
         // A model rests in evaluation mode; Fit switches to training mode for its epochs and back.
         network.eval();
@@ -57,8 +58,22 @@ public sealed partial class SequentialModel : ITensorClassifier
     /// <summary>The device the weights live on.</summary>
     public Device Device { get; }
 
-    /// <summary>The options the model was built with (seed, device).</summary>
-    public ModelOptions Options { get; }
+    /// <summary>
+    /// A copy of the options the model was built with, with <see cref="ModelOptions.Seed"/> set to the seed actually used
+    /// (<see cref="Seed"/>). A new copy on every read: changing it changes nothing, and
+    /// <c>builder.Build(model.Options)</c> builds the same initial weights again.
+    /// </summary>
+    public ModelOptions Options => _options.Clone();
+
+    /// <summary>
+    /// The seed the model was built with: <see cref="ModelOptions.Seed"/> when one was given, else the one drawn for it
+    /// (see docs/models-and-training.md, "Seeds and reproducibility"). It seeded the initial weights and seeds each epoch's
+    /// dropout and <c>Fit(MnistDataset)</c>'s shuffling.
+    /// </summary>
+    public int Seed => _options.Seed!.Value;
+
+    /// <summary>The compute precision the model was built with (<see cref="ModelOptions.Precision"/>).</summary>
+    public ComputePrecision Precision => _options.Precision;
 
     /// <summary>
     /// Whether the architecture ends in a softmax (or log-softmax). Training and <c>Evaluate</c> then compute the
