@@ -62,8 +62,8 @@ foreach (int batch in new[] { 64, 256 })
     var rates = Measure.InterleavedMedianRates(
         repeats,
         () => baseline.Train(allImages, allLabels, batch, steps, seed: 1),
-        () => { model.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; },
-        () => { fast.Fit(trainSet.Batches(batch, shuffle: true)); return trainSet.Count; });
+        () => { model.Fit(trainSet.Batches(batch, shuffle: true, seed: 1)); return trainSet.Count; },
+        () => { fast.Fit(trainSet.Batches(batch, shuffle: true, seed: 1)); return trainSet.Count; });
     double b = rates[0], l = rates[1], f = rates[2];
     Console.WriteLine($"| training samples/s, batch {batch} | {b.ToString("F0", inv)} | {l.ToString("F0", inv)} | {(l / b).ToString("F3", inv)} | {f.ToString("F0", inv)} | {(f / b).ToString("F3", inv)} |");
 }

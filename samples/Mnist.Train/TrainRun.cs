@@ -124,7 +124,7 @@ internal static class TrainRun
         {
             MemberCount = settings.Members,
             Seed = settings.Seed,
-            Precision = precision,
+            Member = new ModelOptions { Precision = precision },
         };
         using var ensemble = architecture.ToEnsemble(ensembleOptions).Build();
         var schedule = settings.SecondEpochs > 0

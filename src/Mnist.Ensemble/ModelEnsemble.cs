@@ -39,7 +39,10 @@ public sealed class ModelEnsemble : ITensorClassifier
         Combination = combination;
     }
 
-    /// <summary>The ensemble seed the members' seeds derive from.</summary>
+    /// <summary>
+    /// The ensemble seed the members' seeds derive from (<see cref="MemberSeed"/>): the one given, or the one drawn when
+    /// none was (see docs/models-and-training.md, "Seeds and reproducibility"); passing it back rebuilds the same members.
+    /// </summary>
     public int Seed { get; }
 
     /// <summary>The members, in order.</summary>
@@ -97,15 +100,15 @@ public sealed class ModelEnsemble : ITensorClassifier
     /// ensemble takes ownership of them (disposing it disposes them) and treats them as trained.
     /// </summary>
     /// <param name="models">At least one model; all with the same input and output shapes.</param>
-    /// <param name="seed">Ensemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives (default 0).</param>
+    /// <param name="seed">Ensemble seed, from which each member's <see cref="EnsembleMember.Seed"/> derives; default <see langword="null"/>: a fresh seed, reported as <see cref="Seed"/>.</param>
     /// <param name="combination">Combination rule (default arithmetic mean).</param>
     /// <exception cref="ArgumentException">No model, a null or repeated model, or shapes that differ (named in the message).</exception>
-    public static ModelEnsemble FromModels(IEnumerable<SequentialModel> models, int seed = 0, EnsembleCombination combination = EnsembleCombination.ArithmeticMean)
+    public static ModelEnsemble FromModels(IEnumerable<SequentialModel> models, int? seed = null, EnsembleCombination combination = EnsembleCombination.ArithmeticMean)
     {
         ArgumentNullException.ThrowIfNull(models);
         var list = models.ToList();
         if (list.Count == 0) throw new ArgumentException("An ensemble needs at least one model.", nameof(models));
-        var ensemble = new ModelEnsemble(seed, combination);
+        var ensemble = new ModelEnsemble(SeedPolicy.Resolve(seed), combination);
         try
         {
             foreach (var model in list) ensemble.Add(model);
@@ -344,7 +347,7 @@ public sealed class ModelEnsemble : ITensorClassifier
     /// and output shape. Every problem found is named.
     /// </summary>
     /// <param name="folder">The ensemble folder.</param>
-    /// <param name="options">Device of the members (default CPU); the seed is ignored (each member's comes from the manifest).</param>
+    /// <param name="options">Device, device index and precision of the members (copied and validated; default CPU, float32); its seed must be null (each member's derives from the manifest's ensemble seed).</param>
     /// <param name="optimizerFactory">Compiles each loaded member (e.g. <c>() =&gt; new AdamOptions()</c>) so it can be trained further; default: not compiled.</param>
     /// <param name="limits">
     /// Resource limits (default <c>new ModelLoadLimits()</c>). Every member is loaded by <see cref="ModelFile.Load(Stream, string, ModelOptions?, ModelLoadLimits?, CustomLayers?)"/>
@@ -355,7 +358,8 @@ public sealed class ModelEnsemble : ITensorClassifier
     /// </param>
     /// <param name="customLayers">Factories for custom layer types the members use (default none), passed to <see cref="ModelFile.Load(Stream, string, ModelOptions?, ModelLoadLimits?, CustomLayers?)"/>.</param>
     /// <exception cref="EnsembleFileException">The folder, manifest or a member is missing, corrupt, inconsistent or beyond a limit; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is not positive, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="options"/> has a seed.</exception>
     public static ModelEnsemble Load(string folder, ModelOptions? options = null, Func<OptimizerOptions>? optimizerFactory = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null) =>
         EnsembleFolder.Load(folder, options, optimizerFactory, limits, customLayers);
 

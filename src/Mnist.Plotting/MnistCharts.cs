@@ -301,7 +301,7 @@ internal static class MnistCharts
 
     private static PlotOptions Validated(PlotOptions? options)
     {
-        options ??= new PlotOptions();
+        options = options?.Clone() ?? new PlotOptions();
         options.Validate();
         return options;
     }

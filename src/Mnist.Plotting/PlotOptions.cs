@@ -3,6 +3,7 @@ namespace Mnist;
 /// <summary>
 /// Size, resolution and title of a figure made by <see cref="MnistPlotExtensions"/>. Every property has a documented default;
 /// <c>null</c> sizes mean "the figure's own default", which fits its content (e.g. grows with the number of digits).
+/// Mutable; every figure method clones and validates it.
 /// </summary>
 public sealed class PlotOptions
 {
@@ -33,7 +34,10 @@ public sealed class PlotOptions
     /// <summary>Number of columns of a grid of digits; default <c>null</c> (the figure's own choice). Ignored by single-panel figures.</summary>
     public int? Columns { get; set; }
 
-    /// <summary>Checks the values.</summary>
+    /// <summary>An independent copy (the options hold only values).</summary>
+    public PlotOptions Clone() => (PlotOptions)MemberwiseClone();
+
+    /// <summary>Checks the values, naming the first invalid one (<see cref="ArgumentException.ParamName"/> is the property's name).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A size is outside [<see cref="MinimumSize"/>, <see cref="MaximumSize"/>], <see cref="Scale"/> is not in (0, <see cref="MaximumScale"/>] or <see cref="Columns"/> is not positive.</exception>
     public void Validate()
     {

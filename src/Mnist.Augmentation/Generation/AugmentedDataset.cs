@@ -41,5 +41,5 @@ public sealed class AugmentedDataset
     /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive, or an execution setting is invalid (the message names it).</exception>
     public AugmentingBatchSource Flow(int batchSize = DefaultBatchSize.Training, bool shuffle = true, int? seed = null, bool dropLast = false, AugmentationExecutionOptions? execution = null) =>
-        new(this, batchSize, shuffle, seed ?? Random.Shared.Next(), dropLast, execution);
+        new(this, batchSize, shuffle, SeedPolicy.Resolve(seed), dropLast, execution);
 }

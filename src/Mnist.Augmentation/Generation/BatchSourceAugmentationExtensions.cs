@@ -25,6 +25,6 @@ public static class BatchSourceAugmentationExtensions
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
-        return new AugmentedBatchSource(source, options, seed ?? Random.Shared.Next());
+        return new AugmentedBatchSource(source, options, SeedPolicy.Resolve(seed));
     }
 }

@@ -9,12 +9,13 @@ namespace Mnist.Augmentation;
 /// </summary>
 public sealed class RandomAffineAugmenter
 {
-    /// <summary>Validates <paramref name="options"/> and takes a snapshot of them.</summary>
+    /// <summary>Copies <paramref name="options"/>, validates the copy and keeps it as read-only properties.</summary>
     /// <param name="options">The settings; later changes to the object do not affect this augmenter.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is invalid; the message names it.</exception>
     public RandomAffineAugmenter(AugmentationOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         RotationRangeDegrees = options.RotationRangeDegrees;
         WidthShiftRange = options.WidthShiftRange;

@@ -17,17 +17,17 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <param name="dataset">The samples.</param>
     /// <param name="batchSize">Samples per batch.</param>
     /// <param name="shuffle">Whether each epoch visits the samples in a new random order (a MathNet permutation per epoch, seeded from the seed and the epoch).</param>
-    /// <param name="seed">Seed of the shuffling.</param>
+    /// <param name="seed">Seed of the shuffling; default <see langword="null"/>: a fresh seed, reported as <see cref="Seed"/> (pass it back to repeat the order).</param>
     /// <param name="dropLast">Whether to drop the last, smaller batch of an epoch (Keras keeps it).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
-    public DatasetBatchSource(MnistDataset dataset, int batchSize, bool shuffle = false, int seed = 0, bool dropLast = false)
+    public DatasetBatchSource(MnistDataset dataset, int batchSize, bool shuffle = false, int? seed = null, bool dropLast = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be at least 1.");
         Dataset = dataset;
         BatchSize = batchSize;
         Shuffle = shuffle;
-        Seed = seed;
+        Seed = SeedPolicy.Resolve(seed);
         DropLast = dropLast;
     }
 
@@ -40,7 +40,7 @@ public sealed class DatasetBatchSource : IBatchSource
     /// <summary>Whether epochs are shuffled.</summary>
     public bool Shuffle { get; }
 
-    /// <summary>Seed of the shuffling.</summary>
+    /// <summary>Seed of the shuffling: the one given, or the one drawn when none was (it only matters when <see cref="Shuffle"/> is true).</summary>
     public int Seed { get; }
 
     /// <summary>Whether the last, smaller batch of an epoch is dropped.</summary>

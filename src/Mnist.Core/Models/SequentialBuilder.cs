@@ -32,7 +32,7 @@ public sealed class SequentialBuilder
     /// A copy of the optimiser every built model is compiled with (Keras <c>compile</c>, set with <see cref="Compile"/>), or
     /// <see langword="null"/>: built models are not compiled and need <see cref="SequentialModel.Compile"/> before <c>Fit</c>.
     /// </summary>
-    public OptimizerOptions? Optimizer => _optimizer?.Copy();
+    public OptimizerOptions? Optimizer => _optimizer?.Clone();
 
     private OptimizerOptions? _optimizer;
 
@@ -91,8 +91,9 @@ public sealed class SequentialBuilder
     public SequentialBuilder Compile(OptimizerOptions optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        optimizer.Validate();
-        _optimizer = optimizer.Copy();
+        var copy = optimizer.Clone();
+        copy.Validate();
+        _optimizer = copy;
         return this;
     }
 
@@ -107,7 +108,7 @@ public sealed class SequentialBuilder
     /// <summary>A copy with the same input shape, layers, optimiser and class names, to extend separately.</summary>
     public SequentialBuilder Clone()
     {
-        var copy = new SequentialBuilder(InputShape) { _optimizer = _optimizer?.Copy(), _classNames = _classNames };
+        var copy = new SequentialBuilder(InputShape) { _optimizer = _optimizer?.Clone(), _classNames = _classNames };
         copy._layers.AddRange(_layers);
         return copy;
     }
@@ -159,8 +160,7 @@ public sealed class SequentialBuilder
     /// <exception cref="TorchRuntimeException">LibTorch or the requested device is unavailable.</exception>
     public SequentialModel Build(ModelOptions? options = null)
     {
-        options = options?.Clone() ?? new ModelOptions();
-        options.Validate();
+        options = (options ?? new ModelOptions()).ResolveForBuild();
         var device = TorchRuntime.GetDevice(options.Device, options.DeviceIndex);
 
         var plan = Plan();
@@ -171,8 +171,8 @@ public sealed class SequentialBuilder
 
         var modules = new List<(string, nn.Module<Tensor, Tensor>)>(resolved.Count);
         var infos = new List<LayerInfo>(resolved.Count);
-        // With a seed, initialisation draws from LibTorch's global generator seeded for this build only; the caller's
-        // generator state is restored afterwards.
+        // Initialisation draws from LibTorch's global generator seeded for this build only (with the given seed or the
+        // one drawn for it); the caller's generator state is restored afterwards.
         using var seeded = GlobalGeneratorScope.Seeded(options.Seed);
         try
         {
@@ -233,7 +233,7 @@ public sealed class SequentialBuilder
         {
             try
             {
-                model.Compile(optimizer.Copy());
+                model.Compile(optimizer.Clone());
             }
             catch
             {

@@ -22,6 +22,7 @@ public sealed class SequentialModel : ITensorClassifier
     private readonly Activation _strippedActivation;
     private readonly ComputeCopy? _compute;
     private readonly long[] _inputShapeWithBatch;
+    private readonly ModelOptions _options;
 
     /// <summary>Serialises predictions: switching to eval mode and refreshing the bfloat16 copy are not thread-safe.</summary>
     private readonly object _predictionLock = new();
@@ -38,7 +39,7 @@ public sealed class SequentialModel : ITensorClassifier
         Layers = layers;
         _network = network;
         Device = device;
-        Options = options;
+        _options = options;
         _strippedActivation = strippedActivation;
         // A model rests in evaluation mode; Fit switches to training mode for its epochs and back.
         network.eval();
@@ -66,8 +67,22 @@ public sealed class SequentialModel : ITensorClassifier
     /// <summary>The device the weights live on.</summary>
     public Device Device { get; }
 
-    /// <summary>The options the model was built with (seed, device).</summary>
-    public ModelOptions Options { get; }
+    /// <summary>
+    /// A copy of the options the model was built with, with <see cref="ModelOptions.Seed"/> set to the seed actually used
+    /// (<see cref="Seed"/>). A new copy on every read: changing it changes nothing, and
+    /// <c>builder.Build(model.Options)</c> builds the same initial weights again.
+    /// </summary>
+    public ModelOptions Options => _options.Clone();
+
+    /// <summary>
+    /// The seed the model was built with: <see cref="ModelOptions.Seed"/> when one was given, else the one drawn for it
+    /// (see docs/models-and-training.md, "Seeds and reproducibility"). It seeded the initial weights and seeds each epoch's
+    /// dropout and <c>Fit(MnistDataset)</c>'s shuffling.
+    /// </summary>
+    public int Seed => _options.Seed!.Value;
+
+    /// <summary>The compute precision the model was built with (<see cref="ModelOptions.Precision"/>).</summary>
+    public ComputePrecision Precision => _options.Precision;
 
     /// <summary>
     /// Whether the architecture ends in a softmax (or log-softmax). Training and <c>Evaluate</c> then compute the
@@ -98,7 +113,7 @@ public sealed class SequentialModel : ITensorClassifier
     public int EpochsTrained { get; internal set; }
 
     /// <summary>The optimiser options given to <see cref="Compile"/>, or <see langword="null"/> before it.</summary>
-    public OptimizerOptions? OptimizerOptions => _optimizerOptions;
+    public OptimizerOptions? OptimizerOptions => _optimizerOptions?.Clone();
 
     /// <summary>
     /// The optimiser's current learning rate; setting it between or during fits is the notebook's <c>set_lr</c>.
@@ -133,12 +148,13 @@ public sealed class SequentialModel : ITensorClassifier
     /// Chooses the optimiser (Keras <c>compile</c>; loss is categorical cross-entropy from logits, metric accuracy).
     /// Calling it again replaces the optimiser and its state.
     /// </summary>
-    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; validated here.</param>
+    /// <param name="optimizer">E.g. <c>new AdamOptions { LearningRate = 0.01 }</c>; copied and validated here.</param>
     /// <returns>This model, for chaining.</returns>
     public SequentialModel Compile(OptimizerOptions optimizer)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(optimizer);
+        optimizer = optimizer.Clone();
         optimizer.Validate();
         _optimizer?.Dispose();
         _optimizer = optimizer.Create(_network.parameters());
@@ -168,7 +184,7 @@ public sealed class SequentialModel : ITensorClassifier
 
     /// <summary>
     /// Trains on a dataset in shuffled batches of <see cref="DefaultBatchSize.Training"/> (seeded by
-    /// <see cref="ModelOptions.Seed"/>, or 0); for another batch size pass <c>train.Batches(n, shuffle: true)</c>.
+    /// the model's <see cref="Seed"/>); for another batch size pass <c>train.Batches(n, shuffle: true, seed: …)</c>.
     /// </summary>
     /// <param name="train">Training samples.</param>
     /// <param name="options">Epochs or schedule, validation, callbacks, progress.</param>
@@ -177,7 +193,7 @@ public sealed class SequentialModel : ITensorClassifier
     public TrainingHistory Fit(MnistDataset train, FitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(train);
-        return Fit(train.Batches(DefaultBatchSize.Training, shuffle: true, seed: Options.Seed ?? 0), options, cancellationToken);
+        return Fit(train.Batches(DefaultBatchSize.Training, shuffle: true, seed: Seed), options, cancellationToken);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ public static class TorchRuntime
     /// at start-up (the samples do), before it builds models. Calling it again applies the new values (the allocator
     /// tuning cannot be undone within a process).
     /// </summary>
-    /// <param name="options">What to change; each property's default leaves the process as it is.</param>
+    /// <param name="options">What to change (copied and validated); each property's default leaves the process as it is.</param>
     /// <returns>What is now in effect.</returns>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="TorchRuntimeException">LibTorch could not be loaded.</exception>
@@ -32,6 +32,7 @@ public static class TorchRuntime
     public static TorchRuntimeConfiguration Configure(TorchRuntimeOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         lock (Gate)
         {

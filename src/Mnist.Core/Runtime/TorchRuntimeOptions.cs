@@ -2,7 +2,8 @@ namespace Mnist;
 
 /// <summary>
 /// The process-wide settings an application may ask for with <see cref="TorchRuntime.Configure"/>. The library never
-/// applies any of them by itself. Every property defaults to "leave the process as it is".
+/// applies any of them by itself. Every property defaults to "leave the process as it is". Mutable;
+/// <see cref="TorchRuntime.Configure"/> clones and validates it.
 /// </summary>
 public sealed class TorchRuntimeOptions
 {
@@ -25,16 +26,21 @@ public sealed class TorchRuntimeOptions
     public int? Threads { get; set; }
 
     /// <summary>
-    /// Seeds LibTorch's global CPU generator (<c>torch.manual_seed</c>), which anything not seeded per model draws from.
-    /// Default <see langword="null"/>: not touched. Models built with <c>ModelOptions.Seed</c> do not need it.
+    /// Seeds LibTorch's global CPU generator (<c>torch.manual_seed</c>), which the application's own TorchSharp code draws
+    /// from. Default <see langword="null"/>: not touched. This is an action on the process, not a seed of a library object,
+    /// so <see langword="null"/> here means "leave it alone" rather than "draw a fresh seed": models seed their own
+    /// initialisation and dropout (<c>ModelOptions.Seed</c>, <c>SequentialModel.Seed</c>) and do not need it. Any value is valid.
     /// </summary>
     public long? GlobalSeed { get; set; }
 
     /// <summary>Checks every value, naming the first invalid one.</summary>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="Threads"/> is outside 1..<see cref="MaximumThreads"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="Threads"/> is outside 1..<see cref="MaximumThreads"/> (<see cref="ArgumentException.ParamName"/> <c>Threads</c>).</exception>
     public void Validate()
     {
         if (Threads is { } threads && threads is < 1 or > MaximumThreads)
             throw new ArgumentOutOfRangeException(nameof(Threads), threads, $"Threads must be between 1 and {MaximumThreads}; got {threads}.");
     }
+
+    /// <summary>An independent copy (the options hold only values).</summary>
+    public TorchRuntimeOptions Clone() => (TorchRuntimeOptions)MemberwiseClone();
 }

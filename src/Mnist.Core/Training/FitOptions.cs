@@ -7,8 +7,9 @@ namespace Mnist.Training;
 /// Everything a <c>Fit</c> takes besides the training data and the cancellation token (Keras <c>fit</c>'s keyword
 /// arguments): how long and at which learning rates (<see cref="Epochs"/> or <see cref="Schedule"/>), what to validate on,
 /// callbacks and progress. The one options type of <c>SequentialModel.Fit</c>; <c>ModelEnsemble.Fit</c> takes
-/// <c>EnsembleFitOptions</c>, which extends it with the ensemble-only settings. Mutable; <c>Fit</c> validates it and reads
-/// it once at the start, so changing it during a fit has no effect. <see langword="null"/> options mean all defaults.
+/// <c>EnsembleFitOptions</c>, which extends it with the ensemble-only settings. Mutable, with documented defaults;
+/// <c>Fit</c> clones and validates it at the start, so changing it during a fit has no effect. <see langword="null"/>
+/// options mean all defaults.
 /// </summary>
 public class FitOptions
 {
@@ -49,6 +50,19 @@ public class FitOptions
     {
         Validate();
         return Schedule ?? TrainingSchedule.Epochs(Epochs ?? 1);
+    }
+
+    /// <summary>
+    /// A copy of these options, of the same type: the <see cref="Callbacks"/> sequence is copied into a new array (so
+    /// adding to the caller's list later changes nothing); the callbacks, the <see cref="Validation"/> source, the
+    /// <see cref="Progress"/> receiver and the (immutable) <see cref="Schedule"/> are shared, since they are objects the fit
+    /// uses rather than settings. Derived options override it.
+    /// </summary>
+    public virtual FitOptions Clone()
+    {
+        var copy = (FitOptions)MemberwiseClone();
+        copy.Callbacks = Callbacks?.ToArray();
+        return copy;
     }
 
     /// <summary>Checks the settings; <c>Fit</c> calls it. Derived options extend it.</summary>

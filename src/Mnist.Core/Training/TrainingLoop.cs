@@ -35,7 +35,7 @@ internal sealed class TrainingLoop
     /// <returns>This fit's epochs over all phases (also appended to the model's history).</returns>
     public static TrainingHistory Fit(SequentialModel model, IBatchSource train, FitOptions? options, CancellationToken cancellationToken)
     {
-        options ??= new FitOptions();
+        options = options?.Clone() ?? new FitOptions();
         var schedule = options.ResolveSchedule();
         var callbacks = options.Callbacks?.ToList() ?? new List<Callback>();
         var progress = options.Progress;
@@ -103,9 +103,9 @@ internal sealed class TrainingLoop
         var clock = Stopwatch.StartNew();
         int epochNumber = context.Epoch + 1;
         int epochIndex = model.EpochsTrained;
-        // Dropout draws from LibTorch's global generator (it takes no generator argument): a seeded model seeds it for the
-        // epoch and gives the caller's state back at the end.
-        using var seeded = GlobalGeneratorScope.Seeded(model.Options.Seed is { } seed ? SeedMixer.Mix(seed, 0x5EED, epochIndex) : null);
+        // Dropout draws from LibTorch's global generator (it takes no generator argument): the model seeds it for the epoch
+        // from its seed and the epoch number, and gives the caller's state back at the end.
+        using var seeded = GlobalGeneratorScope.Seeded(SeedMixer.Mix(model.Seed, 0x5EED, epochIndex));
         var snapshot = model.SnapshotWeights();
         try
         {

@@ -11,17 +11,16 @@ namespace Mnist.Ensemble;
 /// </summary>
 public sealed class EnsembleBuilder
 {
-    private readonly Func<int, int, SequentialModel> _memberFactory;
+    private readonly Func<int, int, SequentialModel>? _memberFactory;
 
     /// <summary>Members are built from <paramref name="architecture"/> (copied now; later changes to it do not apply).</summary>
     /// <param name="architecture">The member architecture, e.g. <c>KnownModels.NotebookMiniNet(normalizer)</c>.</param>
-    /// <param name="options">Options (copied); defaults documented on <see cref="EnsembleOptions"/>.</param>
+    /// <param name="options">Options (deep-copied now, validated by <see cref="Build"/>); defaults documented on <see cref="EnsembleOptions"/>.</param>
     public EnsembleBuilder(SequentialBuilder architecture, EnsembleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         Architecture = architecture.Clone();
         Options = options?.Clone() ?? new EnsembleOptions();
-        _memberFactory = (_, seed) => Architecture.Build(Options.ModelOptionsFor(seed));
     }
 
     /// <summary>Members are created by <paramref name="memberFactory"/>.</summary>
@@ -30,7 +29,7 @@ public sealed class EnsembleBuilder
     /// <c>(i, seed) =&gt; myBuilder.Build(new ModelOptions { Seed = seed })</c>. Each call must return a new model; the
     /// ensemble takes ownership of it.
     /// </param>
-    /// <param name="options">Options (copied); <see cref="EnsembleOptions.Device"/> is not applied to factory-made models.</param>
+    /// <param name="options">Options (deep-copied now, validated by <see cref="Build"/>); <see cref="EnsembleOptions.Member"/> is not applied to factory-made models.</param>
     public EnsembleBuilder(Func<int, int, SequentialModel> memberFactory, EnsembleOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(memberFactory);
@@ -38,7 +37,10 @@ public sealed class EnsembleBuilder
         Options = options?.Clone() ?? new EnsembleOptions();
     }
 
-    /// <summary>The options used by <see cref="Build"/>; change them freely before building.</summary>
+    /// <summary>
+    /// This builder's own copy of the options, used by <see cref="Build"/>; change them freely before building (the fluent
+    /// <c>With…</c> methods do). Each <see cref="Build"/> copies and validates them, so an ensemble never changes with them.
+    /// </summary>
     public EnsembleOptions Options { get; }
 
     /// <summary>The member architecture, or <see langword="null"/> when members come from a factory.</summary>
@@ -51,8 +53,8 @@ public sealed class EnsembleBuilder
         return this;
     }
 
-    /// <summary>Sets <see cref="EnsembleOptions.Seed"/>.</summary>
-    public EnsembleBuilder WithSeed(int seed)
+    /// <summary>Sets <see cref="EnsembleOptions.Seed"/> (<see langword="null"/>: a fresh seed per <see cref="Build"/>, reported as <see cref="ModelEnsemble.Seed"/>).</summary>
+    public EnsembleBuilder WithSeed(int? seed)
     {
         Options.Seed = seed;
         return this;
@@ -81,15 +83,27 @@ public sealed class EnsembleBuilder
         return this;
     }
 
-    /// <summary>Sets <see cref="EnsembleOptions.Device"/> and <see cref="EnsembleOptions.DeviceIndex"/>.</summary>
+    /// <summary>Sets <see cref="ModelOptions.Device"/> and <see cref="ModelOptions.DeviceIndex"/> of <see cref="EnsembleOptions.Member"/>.</summary>
     public EnsembleBuilder OnDevice(DeviceType device, int deviceIndex = -1)
     {
-        Options.Device = device;
-        Options.DeviceIndex = deviceIndex;
+        Options.Member ??= new ModelOptions();
+        Options.Member.Device = device;
+        Options.Member.DeviceIndex = deviceIndex;
         return this;
     }
 
-    /// <summary>Validates the options, creates and compiles every member, and returns the ensemble (untrained).</summary>
+    /// <summary>Sets <see cref="ModelOptions.Precision"/> of <see cref="EnsembleOptions.Member"/>.</summary>
+    public EnsembleBuilder WithPrecision(ComputePrecision precision)
+    {
+        Options.Member ??= new ModelOptions();
+        Options.Member.Precision = precision;
+        return this;
+    }
+
+    /// <summary>
+    /// Copies and validates the options, creates and compiles every member, and returns the ensemble (untrained). Without
+    /// <see cref="EnsembleOptions.Seed"/> a fresh ensemble seed is drawn for this build (see <see cref="ModelEnsemble.Seed"/>).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
     /// <exception cref="ArgumentException">The factory returned null or the same model twice, or the members' input/output shapes differ.</exception>
     /// <exception cref="ModelBuildException">The architecture cannot be built.</exception>
@@ -97,13 +111,13 @@ public sealed class EnsembleBuilder
     {
         var options = Options.Clone();
         options.Validate();
-        var ensemble = new ModelEnsemble(options.Seed, options.Combination);
+        var ensemble = new ModelEnsemble(SeedPolicy.Resolve(options.Seed), options.Combination);
         try
         {
             for (int i = 0; i < options.MemberCount; i++)
             {
-                int seed = ModelEnsemble.MemberSeed(options.Seed, i);
-                var model = _memberFactory(i, seed)
+                int seed = ModelEnsemble.MemberSeed(ensemble.Seed, i);
+                var model = (Architecture is { } architecture ? architecture.Build(options.ModelOptionsFor(seed)) : _memberFactory!(i, seed))
                     ?? throw new ArgumentException($"The member factory returned null for member {i + 1}.");
                 try
                 {

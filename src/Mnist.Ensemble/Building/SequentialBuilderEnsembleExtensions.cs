@@ -8,8 +8,8 @@ public static class SequentialBuilderEnsembleExtensions
     /// <summary>An <see cref="EnsembleBuilder"/> whose members are built from <paramref name="builder"/> (copied now).</summary>
     /// <param name="builder">The member architecture.</param>
     /// <param name="members">Number of members (default 2).</param>
-    /// <param name="seed">Ensemble seed (default 0); each member derives its own.</param>
-    public static EnsembleBuilder ToEnsemble(this SequentialBuilder builder, int members = 2, int seed = 0)
+    /// <param name="seed">Ensemble seed; each member derives its own. Default <see langword="null"/>: a fresh seed per <c>Build</c>, reported as <see cref="ModelEnsemble.Seed"/>.</param>
+    public static EnsembleBuilder ToEnsemble(this SequentialBuilder builder, int members = 2, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return new EnsembleBuilder(builder, new EnsembleOptions { MemberCount = members, Seed = seed });
@@ -17,7 +17,7 @@ public static class SequentialBuilderEnsembleExtensions
 
     /// <summary>An <see cref="EnsembleBuilder"/> whose members are built from <paramref name="builder"/> with <paramref name="options"/>.</summary>
     /// <param name="builder">The member architecture.</param>
-    /// <param name="options">Options (copied).</param>
+    /// <param name="options">Options (deep-copied now; validated by <see cref="EnsembleBuilder.Build"/>).</param>
     public static EnsembleBuilder ToEnsemble(this SequentialBuilder builder, EnsembleOptions options)
     {
         ArgumentNullException.ThrowIfNull(builder);

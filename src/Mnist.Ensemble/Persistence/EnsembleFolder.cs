@@ -28,6 +28,10 @@ internal static class EnsembleFolder
     public static ModelEnsemble Load(string folder, ModelOptions? options, Func<OptimizerOptions>? optimizerFactory, ModelLoadLimits? limits, CustomLayers? customLayers)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        var memberOptions = options?.Clone() ?? new ModelOptions();
+        if (memberOptions.Seed is not null)
+            throw new ArgumentException("options.Seed must be null: each member's seed derives from the ensemble seed stored in the manifest (ModelEnsemble.MemberSeed).", nameof(options));
+        memberOptions.Validate();
         limits = limits?.Clone() ?? new ModelLoadLimits();
         limits.Validate();
         string full = Path.GetFullPath(folder);
@@ -37,7 +41,7 @@ internal static class EnsembleFolder
         var files = OpenMemberFiles(full, manifest, limits);
         try
         {
-            return LoadMembers(full, manifest, files, options, optimizerFactory, limits, customLayers);
+            return LoadMembers(full, manifest, files, memberOptions, optimizerFactory, limits, customLayers);
         }
         finally
         {
@@ -45,7 +49,7 @@ internal static class EnsembleFolder
         }
     }
 
-    private static ModelEnsemble LoadMembers(string folder, EnsembleManifest manifest, List<FileStream> files, ModelOptions? options, Func<OptimizerOptions>? optimizerFactory, ModelLoadLimits limits, CustomLayers? customLayers)
+    private static ModelEnsemble LoadMembers(string folder, EnsembleManifest manifest, List<FileStream> files, ModelOptions memberOptions, Func<OptimizerOptions>? optimizerFactory, ModelLoadLimits limits, CustomLayers? customLayers)
     {
         long usedValues = 0;
         var ensemble = new ModelEnsemble(manifest.Seed, manifest.Combination);
@@ -54,13 +58,8 @@ internal static class EnsembleFolder
             for (int i = 0; i < manifest.Members.Count; i++)
             {
                 var entry = manifest.Members[i];
-                var modelOptions = new ModelOptions
-                {
-                    Seed = ModelEnsemble.MemberSeed(manifest.Seed, entry.Number - 1),
-                    Device = options?.Device ?? TorchSharp.DeviceType.CPU,
-                    DeviceIndex = options?.DeviceIndex ?? -1,
-                    Precision = options?.Precision ?? ComputePrecision.Float32,
-                };
+                var modelOptions = memberOptions.Clone();
+                modelOptions.Seed = ModelEnsemble.MemberSeed(manifest.Seed, entry.Number - 1);
                 SequentialModel model;
                 var memberLimits = limits.Clone();
                 memberLimits.MaxParameters = Math.Max(1, limits.MaxParameters - usedValues);

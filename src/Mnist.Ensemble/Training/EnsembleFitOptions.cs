@@ -7,7 +7,8 @@ namespace Mnist.Ensemble;
 /// <see cref="FitOptions.Schedule"/>, <see cref="FitOptions.Validation"/>, <see cref="FitOptions.Callbacks"/>,
 /// <see cref="FitOptions.Progress"/>) apply to every member exactly as to a single model's <c>Fit</c>; this type only adds
 /// what exists for ensembles alone: per-member callbacks and skipping trained members. It extends
-/// <see cref="FitOptions"/> (rather than holding one) so an ensemble fit reads like a model fit. Mutable; validated by <c>Fit</c>.
+/// <see cref="FitOptions"/> (rather than holding one) so an ensemble fit reads like a model fit. Mutable, with documented
+/// defaults; <c>Fit</c> clones and validates it at the start.
 /// </summary>
 /// <remarks>
 /// <see cref="FitOptions.Callbacks"/> are given to every member (the same instances, one member after another); a callback
@@ -25,4 +26,7 @@ public sealed class EnsembleFitOptions : FitOptions
 
     /// <summary>Leave members that are already trained alone (e.g. to finish after a cancellation); default false.</summary>
     public bool SkipTrainedMembers { get; set; }
+
+    /// <inheritdoc />
+    public override EnsembleFitOptions Clone() => (EnsembleFitOptions)base.Clone();
 }

@@ -15,7 +15,7 @@ internal static class EnsembleTrainer
     /// <summary>Trains <paramref name="ensemble"/>'s members; what each did is returned.</summary>
     public static EnsembleTrainingResult Fit(ModelEnsemble ensemble, Func<int, int, IBatchSource> trainSource, EnsembleFitOptions? options, CancellationToken cancellationToken)
     {
-        options ??= new EnsembleFitOptions();
+        options = options?.Clone() ?? new EnsembleFitOptions();
         var schedule = options.ResolveSchedule();
         var sharedCallbacks = options.Callbacks?.ToList() ?? [];
         var members = ensemble.Members;

@@ -115,7 +115,7 @@ public sealed class IdxResourceLimitTests(ITestOutputHelper output)
         byte[] gz = IdxTestWriter.Gzip(IdxTestWriter.Bytes([values.Length], values));
         FluentActions.Invoking(() => IdxReader.Read(gz, "many-labels.gz"))
             .Should().Throw<IdxFormatException>().WithMessage("*2,000,000 items, more than the limit of 1,048,576 items*");
-        var raised = IdxReadLimits.Default with { MaxItems = 2_000_000 };
+        var raised = new IdxReadLimits { MaxItems = 2_000_000 };
         IdxReader.Read(gz, "many-labels.gz", raised).GetBytes().Should().Equal(values);
     }
 
@@ -136,11 +136,17 @@ public sealed class IdxResourceLimitTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Limits_are_validated()
+    public void Limits_are_validated_where_they_are_used()
     {
-        FluentActions.Invoking(() => new IdxReadLimits { MaxBytes = 0 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxBytes");
-        FluentActions.Invoking(() => new IdxReadLimits { MaxBytes = Array.MaxLength + 1L }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxBytes");
-        FluentActions.Invoking(() => new IdxReadLimits { MaxItems = -1 }).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxItems");
+        FluentActions.Invoking(() => new IdxReadLimits { MaxBytes = 0 }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxBytes");
+        FluentActions.Invoking(() => new IdxReadLimits { MaxBytes = Array.MaxLength + 1L }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxBytes");
+        FluentActions.Invoking(() => new IdxReadLimits { MaxItems = -1 }.Validate()).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxItems");
+        byte[] file = IdxTestWriter.Bytes([10], new byte[10]);
+        FluentActions.Invoking(() => IdxReader.Read(file, "file", new IdxReadLimits { MaxItems = 0 })).Should().Throw<ArgumentOutOfRangeException>().WithParameterName("MaxItems");
+        IdxReadLimits.Default.Should().NotBeSameAs(IdxReadLimits.Default, "the catalogue hands out fresh copies");
+        var changed = IdxReadLimits.Default;
+        changed.MaxBytes = 1;
+        IdxReadLimits.Default.MaxBytes.Should().Be(IdxReadLimits.DefaultMaxBytes, "changing a copy does not change the defaults");
         IdxReadLimits.Default.MaxBytes.Should().Be(512L << 20);
         IdxReadLimits.Default.MaxItems.Should().Be(1 << 20);
         IdxReadLimits.Largest.MaxBytes.Should().Be(Array.MaxLength);

@@ -13,9 +13,9 @@ public sealed class EnsembleBuilderTests
     [Fact]
     public void Every_option_reaches_the_members_including_the_compute_precision()
     {
-        var options = new EnsembleOptions { MemberCount = 2, Seed = 4, Precision = ComputePrecision.BFloat16 };
+        var options = new EnsembleOptions { MemberCount = 2, Seed = 4, Member = new ModelOptions { Precision = ComputePrecision.BFloat16 } };
         using var ensemble = Sequential.Input(1, 8, 8).Flatten().Dense(3).ToEnsemble(options).Build();
-        ensemble.Members.Should().OnlyContain(m => m.Model.Options.Precision == ComputePrecision.BFloat16);
+        ensemble.Members.Should().OnlyContain(m => m.Model.Precision == ComputePrecision.BFloat16);
         ensemble.Members.Select(m => m.Model.Options.Seed).Should().Equal(ModelEnsemble.MemberSeed(4, 0), ModelEnsemble.MemberSeed(4, 1));
     }
 

@@ -171,7 +171,7 @@ public sealed class EnsemblePredictionTests
         var added = ensemble.Add(FixedModels.Constant(0, 0, 0), weight: 2);
         added.Number.Should().Be(2);
         added.IsTrained.Should().BeTrue();
-        added.Seed.Should().Be(ModelEnsemble.MemberSeed(0, 1));
+        added.Seed.Should().Be(ModelEnsemble.MemberSeed(ensemble.Seed, 1), "members added later derive their seed from the ensemble seed too");
         ensemble.Weights.Should().Equal(1.0, 2.0);
     }
 

@@ -123,7 +123,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
             if (p.Label == "member 2/3" && p.Stage == TrainingStage.BatchCompleted && p.SamplesSeen >= 500) cts.Cancel();
         });
 
-        var act = () => ensemble.Fit((_, _) => _train.Batches(100, shuffle: true), new EnsembleFitOptions { Epochs = 2, Progress = progress }, cts.Token);
+        var act = () => ensemble.Fit((_, _) => _train.Batches(100, shuffle: true, seed: 1), new EnsembleFitOptions { Epochs = 2, Progress = progress }, cts.Token);
 
         var ex = act.Should().Throw<EnsembleTrainingCanceledException>().Which;
         ex.TrainedMembers.Should().Equal(1);
@@ -134,7 +134,7 @@ public sealed class EnsembleTrainingTests : IClassFixture<MnistTrainingSetFixtur
         ensemble.Members[2].Model.EpochsTrained.Should().Be(0);
 
         var firstWeights = ensemble.Members[0].Model.Network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.data<float>().ToArray());
-        var rest = ensemble.Fit((_, _) => _train.Batches(100, shuffle: true), new EnsembleFitOptions { Epochs = 1, SkipTrainedMembers = true });
+        var rest = ensemble.Fit((_, _) => _train.Batches(100, shuffle: true, seed: 1), new EnsembleFitOptions { Epochs = 1, SkipTrainedMembers = true });
 
         rest.Members.Select(m => (m.MemberNumber, m.Skipped, m.Completed)).Should().Equal((1, true, false), (2, false, true), (3, false, true));
         ensemble.TrainedMembers.Should().HaveCount(3);

@@ -61,7 +61,7 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         var test = _mnist.Test.Slice(0, 300);
         using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 3 });
         model.Compile(new AdamOptions());
-        model.Fit(train.Batches(50, shuffle: true));
+        model.Fit(train.Batches(50, shuffle: true, seed: 1));
 
         var probabilities = model.PredictProba(test, batchSize: 64);
         double loss = 0;
@@ -128,9 +128,9 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         var train = _mnist.Train.Slice(0, 256);
         using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 2 });
         model.Compile(new AdamOptions { LearningRate = 0.01 });
-        model.Fit(train.Batches(64, shuffle: true));
+        model.Fit(train.Batches(64, shuffle: true, seed: 1));
         model.LearningRate = 0.0001;
-        model.Fit(train.Batches(64, shuffle: true));
+        model.Fit(train.Batches(64, shuffle: true, seed: 1));
 
         model.History.Epochs.Select(e => e.LearningRate).Should().Equal(0.01, 0.0001);
         model.EpochsTrained.Should().Be(2);
@@ -202,12 +202,12 @@ public sealed class TrainingTests : IClassFixture<MnistTrainingSetFixture>
         var test = _mnist.Test.Slice(0, 128);
         using var model = TinyNet(Normalizer.Fit(train)).Build(new ModelOptions { Seed = 9 });
         model.Compile(new AdamOptions());
-        model.Fit(train.Batches(64, shuffle: true), new FitOptions { Validation = test.Batches(64) }); // warm-up: optimiser state, allocator pools
+        model.Fit(train.Batches(64, shuffle: true, seed: 1), new FitOptions { Validation = test.Batches(64) }); // warm-up: optimiser state, allocator pools
 
         var statistics = DisposeScopeManager.Statistics;
         long liveBefore = statistics.ThreadTotalLiveCount;
         long rssBefore = ResidentBytes();
-        model.Fit(train.Batches(64, shuffle: true), new FitOptions { Epochs = 4, Validation = test.Batches(64) });
+        model.Fit(train.Batches(64, shuffle: true, seed: 1), new FitOptions { Epochs = 4, Validation = test.Batches(64) });
         long liveAfter = statistics.ThreadTotalLiveCount;
         long rssAfter = ResidentBytes();
 

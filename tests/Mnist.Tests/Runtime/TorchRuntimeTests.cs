@@ -63,7 +63,12 @@ public sealed class TorchRuntimeTests
             model.Fit(train.Batches(32, shuffle: true, seed: 1));
         }).Should().Equal(untouched, "a seeded epoch (dropout) restores the generator");
 
-        // An unseeded model draws from the caller's stream, as plain TorchSharp code would.
-        DrawAfter(() => builder.Build().Dispose()).Should().NotEqual(untouched);
+        // An unseeded model draws a fresh seed of its own (the seed policy) and gives the caller's generator back too.
+        DrawAfter(() => builder.Build().Dispose()).Should().Equal(untouched, "an unseeded build seeds its own scope");
+        DrawAfter(() =>
+        {
+            using var model = builder.Build();
+            model.Fit(train.Batches(32, shuffle: true, seed: 1));
+        }).Should().Equal(untouched, "an unseeded model's epochs restore the generator as well");
     }
 }

@@ -1,6 +1,9 @@
 namespace Mnist.Data;
 
-/// <summary>Settings of <see cref="DatasetDownloader"/>; every property has a documented default. Validated when the downloader is created.</summary>
+/// <summary>
+/// Settings of <see cref="DatasetDownloader"/>; every property has a documented default. Mutable; the downloader clones
+/// and validates them when it is created, so later changes do not affect it.
+/// </summary>
 public sealed class DatasetDownloaderOptions
 {
     /// <summary>Attempts per mirror before moving to the next one. Default 1; 1–10.</summary>
@@ -16,7 +19,7 @@ public sealed class DatasetDownloaderOptions
     public int ProgressIntervalBytes { get; set; } = 256 * 1024;
 
     /// <summary>Throws when a setting is out of range.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; the message names it.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range; <see cref="ArgumentException.ParamName"/> and the message name it.</exception>
     public void Validate()
     {
         if (AttemptsPerMirror is < 1 or > 10)
@@ -29,5 +32,6 @@ public sealed class DatasetDownloaderOptions
             throw new ArgumentOutOfRangeException(nameof(ProgressIntervalBytes), ProgressIntervalBytes, "Must be positive.");
     }
 
-    internal DatasetDownloaderOptions Clone() => (DatasetDownloaderOptions)MemberwiseClone();
+    /// <summary>An independent copy (the options hold only values).</summary>
+    public DatasetDownloaderOptions Clone() => (DatasetDownloaderOptions)MemberwiseClone();
 }

@@ -41,7 +41,8 @@ public static class IdxReader
 
     /// <summary>Reads the IDX file at <paramref name="path"/> (plain or gzip-compressed).</summary>
     /// <param name="path">The file to read.</param>
-    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <param name="limits">Bounds on the declared sizes (copied and validated); <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range (<see cref="IdxReadLimits.Validate"/>).</exception>
     /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than
     /// <paramref name="limits"/> allow; the message names the file and the problem.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -55,7 +56,8 @@ public static class IdxReader
     /// <summary>Reads an IDX file (plain or gzip-compressed) held in memory.</summary>
     /// <param name="bytes">The file content.</param>
     /// <param name="sourceName">A name for messages, e.g. the file name.</param>
-    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <param name="limits">Bounds on the declared sizes (copied and validated); <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range (<see cref="IdxReadLimits.Validate"/>).</exception>
     /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than <paramref name="limits"/> allow.</exception>
     public static IdxArray Read(byte[] bytes, string sourceName, IdxReadLimits? limits = null)
     {
@@ -68,7 +70,8 @@ public static class IdxReader
     /// <param name="stream">A readable stream; it is not disposed. When it can seek, its remaining length is used to
     /// reject impossible sizes before reading.</param>
     /// <param name="sourceName">A name for messages, e.g. the file name or URL.</param>
-    /// <param name="limits">Bounds on the declared sizes; <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <param name="limits">Bounds on the declared sizes (copied and validated); <see cref="IdxReadLimits.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is out of range (<see cref="IdxReadLimits.Validate"/>).</exception>
     /// <exception cref="IdxFormatException">The content is not a valid IDX file or declares more than <paramref name="limits"/> allow.</exception>
     public static IdxArray Read(Stream stream, string sourceName, IdxReadLimits? limits = null)
     {
@@ -80,7 +83,8 @@ public static class IdxReader
     private static IdxArray ReadCore(Stream stream, string source, long? storedLength, IdxReadLimits? limits)
     {
         ArgumentException.ThrowIfNullOrEmpty(source);
-        limits ??= IdxReadLimits.Default;
+        limits = limits?.Clone() ?? new IdxReadLimits();
+        limits.Validate();
 
         byte[] sniff = new byte[2];
         int sniffed = ReadUpTo(stream, sniff);

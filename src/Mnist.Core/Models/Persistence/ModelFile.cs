@@ -90,7 +90,7 @@ public static class ModelFile
     /// infinities (moving variances also for negative values) — all before the network is built.
     /// </summary>
     /// <param name="path">The file.</param>
-    /// <param name="options">Device and seed for the loaded model (default CPU, unseeded).</param>
+    /// <param name="options">Seed, device and precision of the loaded model (copied and validated; default CPU, float32, a fresh seed reported as <see cref="SequentialModel.Seed"/>).</param>
     /// <param name="limits">Resource limits (default <c>new ModelLoadLimits()</c>); raise them to load a larger model you trust.</param>
     /// <param name="customLayers">
     /// Factories for the custom layer types the file may name (default <see cref="CustomLayers.Empty"/>). Custom layers
@@ -123,7 +123,7 @@ public static class ModelFile
     /// </summary>
     /// <param name="stream">A readable, seekable stream (a zip is read from its end); copy other streams into a file or a <see cref="MemoryStream"/> first.</param>
     /// <param name="displayPath">The name of the file in messages and in <see cref="ModelFileException.Path"/>.</param>
-    /// <param name="options">Device and seed for the loaded model (default CPU, unseeded).</param>
+    /// <param name="options">Seed, device and precision of the loaded model (copied and validated; default CPU, float32, a fresh seed reported as <see cref="SequentialModel.Seed"/>).</param>
     /// <param name="limits">Resource limits (default <c>new ModelLoadLimits()</c>).</param>
     /// <param name="customLayers">Factories for the custom layer types the file may name (default <see cref="CustomLayers.Empty"/>).</param>
     /// <returns>The model, uncompiled, with the stored <see cref="SequentialModel.EpochsTrained"/>.</returns>

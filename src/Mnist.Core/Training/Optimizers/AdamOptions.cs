@@ -10,6 +10,9 @@ public sealed class AdamOptions : AdamFamilyOptions
     public override double WeightDecay { get; set; }
 
     /// <inheritdoc />
+    public override AdamOptions Clone() => (AdamOptions)base.Clone();
+
+    /// <inheritdoc />
     public override string Name => "Adam";
 
     internal override optim.Optimizer Create(IEnumerable<Parameter> parameters) =>

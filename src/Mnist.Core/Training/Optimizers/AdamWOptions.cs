@@ -10,6 +10,9 @@ public sealed class AdamWOptions : AdamFamilyOptions
     public override double WeightDecay { get; set; } = 0.01;
 
     /// <inheritdoc />
+    public override AdamWOptions Clone() => (AdamWOptions)base.Clone();
+
+    /// <inheritdoc />
     public override string Name => "AdamW";
 
     internal override optim.Optimizer Create(IEnumerable<Parameter> parameters) =>

@@ -3,7 +3,11 @@ using static TorchSharp.torch;
 
 namespace Mnist.Training;
 
-/// <summary>Base of the optimiser options passed to <c>SequentialModel.Compile</c>. Validated by <c>Compile</c>.</summary>
+/// <summary>
+/// Base of the optimiser options passed to <c>SequentialModel.Compile</c> and <c>SequentialBuilder.Compile</c>. Mutable,
+/// with documented defaults; <c>Compile</c> clones and validates them, so later changes to this object do not affect a
+/// compiled model or builder.
+/// </summary>
 public abstract class OptimizerOptions
 {
     /// <summary>Initial learning rate (each optimiser documents its default).</summary>
@@ -13,20 +17,21 @@ public abstract class OptimizerOptions
     public abstract string Name { get; }
 
     /// <summary>Checks every value, naming the first invalid one.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value is out of range; <see cref="ArgumentException.ParamName"/> is the property's name.</exception>
+    /// <exception cref="ArgumentException">Settings that need each other are inconsistent (<see cref="ArgumentException.ParamName"/> names one).</exception>
     public virtual void Validate()
     {
         if (!double.IsFinite(LearningRate) || LearningRate <= 0)
             throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, $"{Name}: LearningRate must be a finite positive number.");
     }
 
-    /// <summary>An independent copy of these options (they hold only values).</summary>
-    public OptimizerOptions Copy() => (OptimizerOptions)MemberwiseClone();
+    /// <summary>An independent copy of these options (they hold only values), of the same type.</summary>
+    public virtual OptimizerOptions Clone() => (OptimizerOptions)MemberwiseClone();
 
     /// <summary>A copy of these options with another learning rate.</summary>
     public OptimizerOptions WithLearningRate(double learningRate)
     {
-        var copy = Copy();
+        var copy = Clone();
         copy.LearningRate = learningRate;
         return copy;
     }

@@ -19,6 +19,9 @@ public sealed class SgdOptions : OptimizerOptions
     public double WeightDecay { get; set; }
 
     /// <inheritdoc />
+    public override SgdOptions Clone() => (SgdOptions)base.Clone();
+
+    /// <inheritdoc />
     public override string Name => "SGD";
 
     /// <inheritdoc />
