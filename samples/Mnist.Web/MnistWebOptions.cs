@@ -32,6 +32,9 @@ public sealed class MnistWebOptions
     /// </summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>Where to look for a model when <see cref="ModelPath"/> is not given (default <see cref="Classification.DefaultModel.RelativePath"/>, relative to the current directory).</summary>
+    public string DefaultModelPath { get; set; } = Classification.DefaultModel.RelativePath;
+
     /// <summary>The largest request body accepted, in bytes (413 beyond it). Also bounds an uploaded image file.</summary>
     public long MaxRequestBytes { get; set; } = DefaultMaxRequestBytes;
 
@@ -47,8 +50,13 @@ public sealed class MnistWebOptions
     /// <summary>How long one request may take, body upload included (default 10 s); 503 after it.</summary>
     public double RequestTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>The most images one forward pass of the classifier takes from the queue (default 32).</summary>
-    public int MaxBatchSize { get; set; } = 32;
+    /// <summary>
+    /// The most waiting images one forward pass of the classifier takes from the queue (default 1). With 1 every answer
+    /// is, to the last bit, what the classifier gives for that image alone, whatever the load; above 1 concurrent requests
+    /// share forward passes (more throughput under load), and since LibTorch's kernels round differently for different
+    /// batch sizes, a probability may then differ from the single-image one in its 6th–7th significant digit.
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 1;
 
     /// <summary>The most images waiting for the classifier (default 256); a request beyond it gets 503 at once.</summary>
     public int MaxQueuedPredictions { get; set; } = 256;

@@ -34,9 +34,24 @@ internal static class OpenApiDescription
     }
 
     /// <summary>Describes the query parameters and the four request body forms of <c>POST /api/predict</c>.</summary>
-    public static async Task DescribePredictRequest(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    public static Task DescribePredictRequest(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
-        var pixels = await context.GetOrCreateSchemaAsync(typeof(PixelsRequest), null, cancellationToken).ConfigureAwait(false);
+        var number = new OpenApiSchema { Type = JsonSchemaType.Number, Description = "0 (background) to 255 (ink); finite." };
+        var pixels = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string>(StringComparer.Ordinal) { "pixels" },
+            Description = "An image already in MNIST form, classified as it is (no preprocessing).",
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+            {
+                ["pixels"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array,
+                    Description = "S rows of S numbers, or S × S numbers row-major (S = 28 for MNIST models).",
+                    Items = new OpenApiSchema { OneOf = [number, new OpenApiSchema { Type = JsonSchemaType.Array, Items = number }] },
+                },
+            },
+        };
         var binary = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
         operation.RequestBody = new OpenApiRequestBody
         {
@@ -58,11 +73,7 @@ internal static class OpenApiDescription
                         },
                     },
                 },
-                ["application/json"] = new()
-                {
-                    Schema = pixels,
-                    Example = JsonNode.Parse("{\"pixels\": [[0, 0, 0, \"… 28 numbers per row …\"], \"… 28 rows …\"]}"),
-                },
+                ["application/json"] = new() { Schema = pixels },
             },
         };
         operation.Parameters ??= [];
@@ -84,5 +95,6 @@ internal static class OpenApiDescription
                 Enum = [JsonValue.Create("auto"), JsonValue.Create("always"), JsonValue.Create("never")],
             },
         });
+        return Task.CompletedTask;
     }
 }

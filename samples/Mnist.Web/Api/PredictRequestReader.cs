@@ -109,7 +109,7 @@ internal static class PredictRequestReader
                 var section = await reader.ReadNextSectionAsync(cancellationToken).ConfigureAwait(false);
                 if (section is null) break;
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.IsFormDisposition()
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                     || !string.Equals(HeaderUtilities.RemoveQuotes(disposition.Name).Value, "image", StringComparison.Ordinal))
                 {
                     continue;
@@ -165,14 +165,14 @@ internal static class PredictRequestReader
             bool nested = length > 0 && pixels[0].ValueKind == JsonValueKind.Array;
             if (nested)
             {
-                if (length != size) return (null, ApiProblem.BadRequest("bad-shape", $"\"pixels\" has {length} rows; it must hold {expected}."));
+                if (length != size) return (null, ApiProblem.BadRequest("bad-shape", $"\"pixels\" has {length} row{(length == 1 ? "" : "s")}; it must hold {expected}."));
                 for (int y = 0; y < size; y++)
                 {
                     var row = pixels[y];
                     if (row.ValueKind != JsonValueKind.Array)
                         return (null, ApiProblem.BadRequest("bad-shape", $"pixels[{y}] is {Kind(row)}, not a row of {size} numbers."));
                     if (row.GetArrayLength() != size)
-                        return (null, ApiProblem.BadRequest("bad-shape", $"pixels[{y}] has {row.GetArrayLength()} values; every row must have {size}."));
+                        return (null, ApiProblem.BadRequest("bad-shape", $"pixels[{y}] has {row.GetArrayLength()} value{(row.GetArrayLength() == 1 ? "" : "s")}; every row must have {size}."));
                     for (int x = 0; x < size; x++)
                     {
                         if (Value(row[x], $"pixels[{y}][{x}]", out values[(y * size) + x]) is { } problem) return (null, problem);
@@ -181,7 +181,7 @@ internal static class PredictRequestReader
             }
             else
             {
-                if (length != size * size) return (null, ApiProblem.BadRequest("bad-shape", $"\"pixels\" has {length} values; it must hold {expected}."));
+                if (length != size * size) return (null, ApiProblem.BadRequest("bad-shape", $"\"pixels\" has {length} value{(length == 1 ? "" : "s")}; it must hold {expected}."));
                 for (int i = 0; i < length; i++)
                 {
                     if (Value(pixels[i], $"pixels[{i}]", out values[i]) is { } problem) return (null, problem);

@@ -34,7 +34,3 @@ public sealed record PreprocessedImage(int Width, int Height, float[] Pixels, st
 /// <param name="Problem">Without a classifier: why, and the command that makes one.</param>
 /// <param name="MaxRequestBytes">The largest request body accepted.</param>
 public sealed record ModelInfo(bool Ready, string? Model, int? ImageSize, IReadOnlyList<string> ClassNames, string? Problem, long MaxRequestBytes);
-
-/// <summary>The JSON body of <c>POST /api/predict</c> (<c>application/json</c>): an image already in MNIST form.</summary>
-/// <param name="Pixels">S rows of S numbers (S = 28 for MNIST models), or S × S numbers row-major; each 0–255, 0 = background, 255 = ink. Fed to the classifier as is, without preprocessing.</param>
-public sealed record PixelsRequest(float[][] Pixels);

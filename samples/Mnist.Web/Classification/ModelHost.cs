@@ -26,11 +26,11 @@ public sealed class ModelHost : IDisposable
         var settings = options.Value;
         settings.Validate();
         string? given = string.IsNullOrWhiteSpace(settings.ModelPath) ? null : settings.ModelPath;
-        string path = Path.GetFullPath(given ?? DefaultModel.RelativePath);
+        string path = Path.GetFullPath(given ?? settings.DefaultModelPath);
         ModelPath = path;
         if (given is null && !Directory.Exists(path) && !File.Exists(path))
         {
-            Problem = $"No model to serve: no --model was given and the main job's ensemble {DefaultModel.RelativePath} ({path}) does not exist. "
+            Problem = $"No model to serve: no --model was given and the main job's ensemble {settings.DefaultModelPath} ({path}) does not exist. "
                       + $"Make it from the repository root with `{DefaultModel.TrainCommand}` (about 5 minutes on 2 cores; add `-- --quick` for a 75-second one), "
                       + $"then start this app again from there (`{DefaultModel.ServeCommand}`), or serve another model with --model <file.mnistmodel|ensemble-folder>.";
             ClassNames = [];
