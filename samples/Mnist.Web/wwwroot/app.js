@@ -224,7 +224,13 @@
         modelLine.textContent = "No model loaded.";
         const problem = document.getElementById("problem");
         const match = /`([^`]+)`/.exec(info.problem || "");
-        document.getElementById("problem-text").textContent = info.problem || "The server has no model.";
+        const text = document.getElementById("problem-text");
+        (info.problem || "The server has no model.").split("`").forEach((part, i) => {
+          if (i % 2 === 0) { text.append(part); return; }
+          const code = document.createElement("code");
+          code.textContent = part;
+          text.append(code);
+        });
         document.getElementById("problem-command").textContent = match ? match[1] : "dotnet run --project samples/Mnist.Train -c Release";
         problem.hidden = false;
         pad.classList.add("disabled");
