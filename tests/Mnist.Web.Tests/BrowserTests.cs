@@ -43,6 +43,8 @@ public sealed class BrowserTests : IAsyncLifetime
 
     private static ChromeDriver StartChromium()
     {
+        foreach (string path in new[] { ChromiumFactAttribute.ChromiumPath, ChromiumFactAttribute.ChromeDriverPath })
+            File.Exists(path).Should().BeTrue($"{ChromiumFactAttribute.RequireVariable}=1 requires {path} (install with `{ChromiumFactAttribute.InstallCommand}`)");
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromiumFactAttribute.ChromeDriverPath)!, Path.GetFileName(ChromiumFactAttribute.ChromeDriverPath));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
@@ -90,6 +92,29 @@ public sealed class BrowserTests : IAsyncLifetime
         driver.FindElement(By.Id("clear")).Click();
         driver.FindElement(By.Id("answer")).Text.Should().Be("?");
         driver.FindElements(By.CssSelector("#bars .bar.best")).Should().BeEmpty();
+    }
+
+    [ChromiumFact]
+    public async Task Without_a_model_the_page_says_so_shows_the_command_that_makes_one_and_turns_drawing_off()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "mnist-web-no-model-" + Guid.NewGuid().ToString("N"), "ensemble");
+        await using var app = MnistWebApp.CreateBuilder(["--Mnist:DefaultModelPath", missing, "--urls", "http://127.0.0.1:0"]).Build();
+        MnistWebApp.Configure(app);
+        MnistWebApp.OpenModel(app);
+        await app.StartAsync();
+        string url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        using var driver = StartChromium();
+
+        driver.Navigate().GoToUrl(url);
+
+        var problem = driver.FindElement(By.Id("problem"));
+        new WebDriverWait(driver, TimeSpan.FromSeconds(20)).Until(_ => problem.Displayed);
+        problem.Text.Should().Contain("No model is loaded").And.Contain(missing);
+        driver.FindElement(By.Id("problem-command")).Text.Should().Be("dotnet run --project samples/Mnist.Train -c Release");
+        driver.FindElement(By.Id("pad")).GetAttribute("class").Should().Contain("disabled");
+        driver.FindElement(By.Id("seen")).Displayed.Should().BeFalse("no broken image before there is an answer");
+        Directory.CreateDirectory(Screenshots);
+        driver.GetScreenshot().SaveAsFile(Path.Combine(Screenshots, "mnist-web-no-model.png"));
     }
 
     /// <summary>Traces the ink of a 28×28 digit as horizontal mouse strokes, one per run of ink pixels in each row.</summary>
