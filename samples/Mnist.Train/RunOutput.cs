@@ -17,7 +17,7 @@ internal sealed class RunOutput : IDisposable
     /// <summary>Every name a run writes at the top of its folder; a folder holding anything else is not replaced.</summary>
     private static readonly HashSet<string> RunEntries = new(StringComparer.Ordinal)
     {
-        MarkerFileName, "metrics.json", "history.csv", "ensemble",
+        MarkerFileName, "metrics.json", "history.csv", "ensemble", TrainRun.OnnxFileName,
         "01-digit-normalized.png", "02-augmented-batch.png", "03-training-curves.png", "04-confusion-matrix.png",
         "05-wrong.png", "06-right.png", "07-most-uncertain.png", "08-most-uncertain-entropy.png",
     };

@@ -5,6 +5,7 @@ using Mnist.Augmentation;
 using Mnist.Data;
 using Mnist.Ensemble;
 using Mnist.Models;
+using Mnist.Onnx;
 using Mnist.Samples;
 using Mnist.Training;
 using TorchSharp;
@@ -147,6 +148,8 @@ internal static class TrainRun
 
         double trainingSeconds = trainingClock.Elapsed.TotalSeconds;
         ensemble.Save(output.PathOf("ensemble"));
+        // The same ensemble as one ONNX graph, for ONNX Runtime (Mnist.OnnxRuntime, samples/Mnist.Predict.Onnx) without LibTorch.
+        ensemble.ExportOnnx(output.PathOf(OnnxFileName), new OnnxExportOptions { ClassNames = train.ClassNames });
         WriteHistory(trained, output.PathOf("history.csv"));
 
         // 5. Evaluation: every member and the ensemble (the notebook's last cells).
@@ -170,7 +173,9 @@ internal static class TrainRun
             string folder = output.Commit();
 
             log.WriteLine(confusion.GetReport());
-            log.WriteLine($"wrote: {string.Join(", ", files.Concat(["history.csv", "metrics.json", "ensemble/"]))} in {folder}");
+            log.WriteLine($"wrote: {string.Join(", ", files.Concat(["history.csv", "metrics.json", "ensemble/", OnnxFileName]))} in {folder}");
+            string onnx = Path.Combine(folder, OnnxFileName);
+            log.WriteLine(string.Create(inv, $"onnx: {onnx} ({new FileInfo(onnx).Length:N0} bytes, opset {OnnxExport.OpsetVersion}; serve it without LibTorch with samples/Mnist.Predict.Onnx or --model {onnx})"));
             log.WriteLine(string.Create(inv, $"training {trainingSeconds:F1}s, total {total.Elapsed.TotalSeconds:F1}s, peak RSS {PeakResidentMiB():F0} MiB"));
             return ExitCodes.Success;
         }
@@ -207,6 +212,9 @@ internal static class TrainRun
                       + $"the history of every completed epoch and metrics.json (status \"interrupted\") in {folder}.");
         return ExitCodes.Interrupted;
     }
+
+    /// <summary>The ONNX export of the ensemble, beside the <c>ensemble/</c> folder (completed runs only).</summary>
+    internal const string OnnxFileName = "ensemble.onnx";
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
