@@ -133,7 +133,7 @@ public static class OnnxExport
 
     private static ModelProto BuildModel(SequentialModel model, OnnxExportOptions options)
     {
-        var classNames = ClassNamesFor(model.ClassCount, options);
+        var classNames = ClassNamesFor(model.ClassNames, options);
         var graph = new GraphBuilder("mnist_sequential_model");
         graph.UniqueName(InputName);
         graph.UniqueName(OutputName);
@@ -164,7 +164,7 @@ public static class OnnxExport
     private static ModelProto BuildEnsemble(ModelEnsemble ensemble, OnnxExportOptions options)
     {
         if (ensemble.Count == 0) throw new InvalidOperationException("The ensemble has no members; add at least one before exporting it.");
-        var classNames = ClassNamesFor(ensemble.ClassCount, options);
+        var classNames = ClassNamesFor(ensemble.ClassNames, options);
         var graph = new GraphBuilder("mnist_model_ensemble");
         graph.UniqueName(InputName);
         graph.UniqueName(OutputName);
@@ -205,10 +205,10 @@ public static class OnnxExport
         return Wrap(graph, options, metadata, description);
     }
 
-    private static IReadOnlyList<string> ClassNamesFor(int classCount, OnnxExportOptions options)
+    private static IReadOnlyList<string> ClassNamesFor(IReadOnlyList<string> own, OnnxExportOptions options)
     {
-        if (options.ClassNames is not { } names)
-            return Enumerable.Range(0, classCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        int classCount = own.Count;
+        if (options.ClassNames is not { } names) return own;
         if (names.Count != classCount)
             throw new ArgumentException($"OnnxExportOptions.ClassNames has {names.Count} names but the model has {classCount} classes; give one name per class.", nameof(options));
         return names;

@@ -23,7 +23,7 @@ public sealed class OnnxExportOptions
 
     /// <summary>
     /// The class names in output order, stored under <see cref="OnnxMetadataKeys.ClassNames"/>, e.g. a dataset's
-    /// <c>ClassNames</c>. Default <see langword="null"/>: <c>"0"</c> … <c>"C−1"</c>. When set, there must be exactly one
+    /// <c>ClassNames</c>. Default <see langword="null"/>: the model's own <c>ClassNames</c> (<c>"0"</c> … <c>"C−1"</c> unless the builder named them). When set, there must be exactly one
     /// per class of the model (checked by the export).
     /// </summary>
     public IReadOnlyList<string>? ClassNames { get; set; }

@@ -125,7 +125,8 @@ public sealed class OnnxClassifier : IClassifier
             var chunk = images.Slice((int)(start * perImage), (int)(n * perImage)).ToArray();
             shape[0] = n;
             using var input = OrtValue.CreateTensorValueFromMemory(chunk, (long[])shape.Clone());
-            using var outputs = _session.Run(null, _inputNames, [input], _outputNames);
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, _inputNames, [input], _outputNames);
             var output = outputs[0];
             var outputShape = output.GetTensorTypeAndShape().Shape;
             if (outputShape.Length != 2 || outputShape[0] != n || outputShape[1] != classes)
