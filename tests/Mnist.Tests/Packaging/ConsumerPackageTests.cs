@@ -25,6 +25,7 @@ public sealed class ConsumerPackageTests(PackedLibraries packed) : IClassFixture
         ["Mnist.Plotting"] = ["Mnist.Core", "ScottPlot", "TorchSharp"],
         ["Mnist.Preprocessing"] = ["SixLabors.ImageSharp"],
         ["Mnist.OnnxRuntime"] = ["Microsoft.ML.OnnxRuntime.Managed", "Mnist.Abstractions"],
+        ["Mnist.Onnx"] = ["Google.Protobuf", "Mnist.Core", "Mnist.Ensemble"],
     };
 
     // What ScottPlot brings on top of TorchSharp: its assembly, HarfBuzzSharp with its native assets, and SkiaSharp's

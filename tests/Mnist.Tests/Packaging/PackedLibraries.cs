@@ -9,7 +9,7 @@ namespace Mnist.Tests.Packaging;
 public sealed class PackedLibraries : IDisposable
 {
     /// <summary>The libraries under src/, each a package.</summary>
-    public static readonly string[] Libraries = ["Mnist.Abstractions", "Mnist.Core", "Mnist.Augmentation", "Mnist.Ensemble", "Mnist.Plotting", "Mnist.Preprocessing", "Mnist.OnnxRuntime"];
+    public static readonly string[] Libraries = ["Mnist.Abstractions", "Mnist.Core", "Mnist.Augmentation", "Mnist.Ensemble", "Mnist.Plotting", "Mnist.Preprocessing", "Mnist.OnnxRuntime", "Mnist.Onnx"];
 
     public PackedLibraries()
     {
