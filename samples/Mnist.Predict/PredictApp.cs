@@ -59,7 +59,7 @@ public static class PredictApp
             Description = "Image files (PNG, JPEG, BMP, …) or folders of them, one handwritten digit per image.",
             Arity = ArgumentArity.ZeroOrMore,
         };
-        var model = new Option<string?>("--model", "-m") { Description = "The saved predictor: a .mnistmodel file (SequentialModel.Save) or an ensemble folder (ModelEnsemble.Save, e.g. out/ensemble from Mnist.Train).", HelpName = "file-or-folder" };
+        var model = new Option<string?>("--model", "-m") { Description = "The saved predictor: a .mnistmodel file (SequentialModel.Save), an ensemble folder (ModelEnsemble.Save, e.g. out/ensemble from Mnist.Train) or an .onnx file (run with ONNX Runtime, e.g. out/ensemble.onnx).", HelpName = "file-or-folder" };
         var top = new Option<int>("--top", "-k") { HelpName = "count", Description = "How many of the most probable classes to print.", DefaultValueFactory = _ => 3 };
         var invert = new Option<DigitInversion>("--invert")
         {
@@ -83,7 +83,7 @@ public static class PredictApp
         root.Validators.Add(result =>
         {
             if (result.GetValue(makeSamples) is not null) return;
-            if (string.IsNullOrWhiteSpace(result.GetValue(model))) result.AddError("Option '--model' is required: the .mnistmodel file or ensemble folder to classify with.");
+            if (string.IsNullOrWhiteSpace(result.GetValue(model))) result.AddError("Option '--model' is required: the .mnistmodel file, ensemble folder or .onnx file to classify with.");
             if ((result.GetValue(images) ?? []).Length == 0) result.AddError("Give at least one image file or folder.");
         });
         root.SetAction(parsed =>
@@ -126,6 +126,12 @@ public static class PredictApp
         catch (TorchRuntimeException ex)
         {
             error.WriteLine("error: LibTorch cannot be loaded: " + OneLine(ex.Message));
+            return ExitCodes.Environment;
+        }
+        catch (Exception ex) when (NativeLibraryMissing(ex) is { } missing)
+        {
+            // ONNX Runtime's native library (onnxruntime.so/.dll from the Microsoft.ML.OnnxRuntime package) is absent or broken.
+            error.WriteLine($"error: {(DigitClassifierLoader.IsOnnx(settings.ModelPath) ? "ONNX Runtime" : "a native library")} cannot be loaded: {OneLine(missing.Message)}");
             return ExitCodes.Environment;
         }
         catch (Exception ex)
@@ -255,12 +261,23 @@ public static class PredictApp
         }
     }
 
-    /// <summary>An exception as one line: its message for the app's and the libraries' own exceptions, else its type and the first line of its message (native errors append native stack frames).</summary>
+    /// <summary>An exception as one line: its message for the app's and the libraries' own exceptions (every <see cref="MnistFileException"/>: model files, ensemble folders, ONNX files, datasets), else its type and the first line of its message (native errors append native stack frames).</summary>
     private static string Describe(Exception ex)
     {
-        bool explained = ex is IOException or UnauthorizedAccessException or ArgumentException or ModelFileException or Mnist.Ensemble.EnsembleFileException
+        bool explained = ex is IOException or UnauthorizedAccessException or ArgumentException or MnistFileException
             or DigitImageException or IdxFormatException or DatasetNotFoundException;
         return explained ? OneLine(ex.Message) : $"{ex.GetType().Name}: {FirstLine(ex.Message)}";
+    }
+
+    /// <summary>The <see cref="DllNotFoundException"/> or <see cref="EntryPointNotFoundException"/> behind <paramref name="ex"/> (also inside a type initializer's failure), if that is what it is.</summary>
+    private static Exception? NativeLibraryMissing(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e is TypeInitializationException ? e.InnerException : null)
+        {
+            if (e is DllNotFoundException or EntryPointNotFoundException) return e;
+        }
+
+        return null;
     }
 
     private static string FirstLine(string text)
