@@ -34,7 +34,7 @@ public static class MnistWebApp
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = web.Value.MaxRequestBytes; // the endpoint also counts while it reads
         });
-        services.AddSingleton(_ => ClassifierLoaders.CreateDefault());
+        services.AddSingleton(provider => ClassifierLoaders.CreateDefault(provider.GetRequiredService<IOptions<MnistWebOptions>>().Value.Threads));
         services.AddSingleton<ModelHost>();
         services.AddSingleton<PredictionQueue>();
         services.AddHostedService(provider => provider.GetRequiredService<PredictionQueue>());

@@ -27,8 +27,8 @@ public sealed class MnistWebOptions
     };
 
     /// <summary>
-    /// The classifier to serve: a <c>.mnistmodel</c> file, an ensemble folder or (once a loader for it is registered) an
-    /// <c>.onnx</c> file. <see langword="null"/>: <see cref="Classification.DefaultModel.RelativePath"/> when it exists.
+    /// The classifier to serve: a <c>.mnistmodel</c> file, an ensemble folder or an <c>.onnx</c> file (run with ONNX
+    /// Runtime, e.g. <c>out/ensemble.onnx</c>). <see langword="null"/>: <see cref="Classification.DefaultModel.RelativePath"/> when it exists.
     /// </summary>
     public string? ModelPath { get; set; }
 
@@ -61,7 +61,7 @@ public sealed class MnistWebOptions
     /// <summary>The most images waiting for the classifier (default 256); a request beyond it gets 503 at once.</summary>
     public int MaxQueuedPredictions { get; set; } = 256;
 
-    /// <summary>LibTorch's intra-op threads (<c>torch.set_num_threads</c>); <see langword="null"/>: LibTorch's choice (all cores).</summary>
+    /// <summary>LibTorch's intra-op threads (<c>torch.set_num_threads</c>), and ONNX Runtime's for an <c>.onnx</c> model; <see langword="null"/>: their own choice (all cores).</summary>
     public int? Threads { get; set; }
 
     /// <summary><see cref="RequestTimeoutSeconds"/> as a time span.</summary>

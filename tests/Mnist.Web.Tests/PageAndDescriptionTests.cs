@@ -67,14 +67,19 @@ public sealed class PageAndDescriptionTests : IClassFixture<TrainedAppFixture>, 
     }
 
     [Fact]
-    public void Onnx_files_are_refused_with_a_clear_not_supported_yet_message_until_a_loader_is_registered()
+    public void Corrupt_and_missing_onnx_files_are_refused_by_the_onnx_runtime_loader_with_one_line_naming_the_file()
     {
+        var loaders = ClassifierLoaders.CreateDefault();
+        loaders.Loaders[0].Should().BeOfType<OnnxRuntimeClassifierLoader>("an .onnx path goes to ONNX Runtime first");
         string onnx = Path.Combine(_dir, "digits.onnx");
         File.WriteAllBytes(onnx, [1, 2, 3]);
 
-        var act = () => ClassifierLoaders.CreateDefault().Load(onnx);
+        var error = loaders.Invoking(l => l.Load(onnx)).Should().Throw<ClassifierLoadException>().Which;
+        error.Message.Should().StartWith(onnx + ": cannot load the ONNX model: not a valid ONNX model").And.NotContain("\n");
+        error.Path.Should().Be(onnx);
 
-        act.Should().Throw<ClassifierLoadException>().WithMessage("*digits.onnx: ONNX models are not supported yet*Mnist.OnnxRuntime*--model out/ensemble*");
+        string missing = Path.Combine(_dir, "missing.onnx");
+        loaders.Invoking(l => l.Load(missing)).Should().Throw<ClassifierLoadException>().WithMessage($"{missing}: no such file or folder.");
     }
 
     [Fact]

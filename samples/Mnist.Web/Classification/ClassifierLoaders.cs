@@ -1,4 +1,5 @@
 using Mnist.Models;
+using Mnist.OnnxRuntime;
 
 namespace Mnist.Web.Classification;
 
@@ -23,10 +24,12 @@ public sealed class ClassifierLoaders
     public IReadOnlyList<IClassifierLoader> Loaders => _loaders;
 
     /// <summary>
-    /// The app's loaders: <c>.onnx</c> files (refused until the <c>Mnist.OnnxRuntime</c> loader replaces
-    /// <see cref="OnnxNotSupportedLoader"/> here), then the library's model files and ensemble folders.
+    /// The app's loaders: <c>.onnx</c> files through ONNX Runtime (<see cref="OnnxRuntimeClassifierLoader"/>, no LibTorch),
+    /// then the library's model files and ensemble folders (<see cref="TorchSharpClassifierLoader"/>).
     /// </summary>
-    public static ClassifierLoaders CreateDefault() => new([new OnnxNotSupportedLoader(), new TorchSharpClassifierLoader()]);
+    /// <param name="onnxThreads">ONNX Runtime's intra-op threads (<c>--threads</c>); <see langword="null"/>: its own choice.</param>
+    public static ClassifierLoaders CreateDefault(int? onnxThreads = null) =>
+        new([new OnnxRuntimeClassifierLoader(new OnnxClassifierOptions { IntraOpThreads = onnxThreads }), new TorchSharpClassifierLoader()]);
 
     /// <summary>Opens the classifier at <paramref name="path"/> with the first loader that claims it, and checks it.</summary>
     /// <param name="path">A model file, an ensemble folder, …</param>

@@ -32,7 +32,7 @@ public sealed class ModelHost : IDisposable
         {
             Problem = $"No model to serve: no --model was given and the main job's ensemble {settings.DefaultModelPath} ({path}) does not exist. "
                       + $"Make it from the repository root with `{DefaultModel.TrainCommand}` (about 5 minutes on 2 cores; add `-- --quick` for a 75-second one), "
-                      + $"then start this app again from there (`{DefaultModel.ServeCommand}`), or serve another model with --model <file.mnistmodel|ensemble-folder>.";
+                      + $"then start this app again from there (`{DefaultModel.ServeCommand}`), or serve another model with --model <file.mnistmodel|ensemble-folder|file.onnx>.";
             ClassNames = [];
             _preprocessors = [];
             return;

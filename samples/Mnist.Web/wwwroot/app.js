@@ -238,7 +238,7 @@
         buildBars([]);
         return;
       }
-      modelLine.textContent = "Model: " + info.model;
+      modelLine.textContent = "Serving " + info.model;
       buildBars(info.classNames);
       ready = true;
       document.body.dataset.ready = "true";
