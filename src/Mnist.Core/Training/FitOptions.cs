@@ -43,6 +43,14 @@ public class FitOptions
     /// </summary>
     public IProgress<TrainingProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Label smoothing ε of the training loss (Keras <c>CategoricalCrossentropy(label_smoothing=ε)</c>): each one-hot target
+    /// becomes (1 − ε)·onehot + ε/C, so the loss is (1 − ε)·CE + ε·mean over the C classes of −log p. Default 0 (plain
+    /// cross-entropy); 0.1 is the usual choice. It discourages over-confident outputs; the reported training loss includes the
+    /// smoothing term, while validation and <c>Evaluate</c> losses stay the plain cross-entropy. In [0, 1).
+    /// </summary>
+    public double LabelSmoothing { get; set; }
+
     /// <summary>The schedule these options describe: <see cref="Schedule"/>, else <see cref="Epochs"/> (default 1) at the current learning rate.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="Epochs"/> is not positive (the exception's <c>ParamName</c> is <c>Epochs</c>).</exception>
     /// <exception cref="ArgumentException">Both <see cref="Epochs"/> and <see cref="Schedule"/> are set (<c>ParamName</c> <c>Schedule</c>).</exception>
@@ -74,6 +82,8 @@ public class FitOptions
             throw new ArgumentOutOfRangeException(nameof(Epochs), epochs, $"{nameof(FitOptions)}.{nameof(Epochs)} must be positive; got {epochs}.");
         if (Epochs is not null && Schedule is not null)
             throw new ArgumentException($"Set either {nameof(FitOptions)}.{nameof(Epochs)} or {nameof(FitOptions)}.{nameof(Schedule)}, not both (a schedule states its own epochs).", nameof(Schedule));
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1))
+            throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, $"{nameof(FitOptions)}.{nameof(LabelSmoothing)} must be in [0, 1); got {LabelSmoothing}.");
         if (Callbacks is not null && Callbacks.Any(c => c is null))
             throw new ArgumentException($"{nameof(FitOptions)}.{nameof(Callbacks)} contains null.", nameof(Callbacks));
     }

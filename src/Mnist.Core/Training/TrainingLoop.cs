@@ -21,9 +21,11 @@ internal sealed class TrainingLoop
     private readonly List<Callback> _callbacks;
     private readonly TrainingHistory _fitHistory = new();
     private readonly CancellationToken _cancellationToken;
+    private readonly double _labelSmoothing;
 
-    private TrainingLoop(SequentialModel model, IBatchSource train, IBatchSource? validation, List<Callback> callbacks, CancellationToken cancellationToken)
+    private TrainingLoop(SequentialModel model, IBatchSource train, IBatchSource? validation, List<Callback> callbacks, double labelSmoothing, CancellationToken cancellationToken)
     {
+        _labelSmoothing = labelSmoothing;
         _model = model;
         _train = train;
         _validation = validation;
@@ -42,7 +44,7 @@ internal sealed class TrainingLoop
         _ = model.Optimizer; // InvalidOperationException when not compiled
         if (train.SampleCount <= 0) throw new ArgumentException("The training source yields no samples.", nameof(train));
 
-        var loop = new TrainingLoop(model, train, options.Validation, callbacks, cancellationToken);
+        var loop = new TrainingLoop(model, train, options.Validation, callbacks, options.LabelSmoothing, cancellationToken);
         int phaseNumber = 0;
         foreach (var phase in schedule.Phases)
         {
@@ -134,7 +136,7 @@ internal sealed class TrainingLoop
                     }
 
                     var logits = model.ForwardCompute(x);
-                    var loss = nn.functional.cross_entropy(logits, y);
+                    var loss = nn.functional.cross_entropy(logits, y, label_smoothing: _labelSmoothing);
                     loss.backward();
                     compute?.PushGradients();
                     optimizer.step();
