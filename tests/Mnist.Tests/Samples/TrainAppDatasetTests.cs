@@ -41,6 +41,14 @@ public sealed class TrainAppDatasetTests(ITestOutputHelper output) : IDisposable
             DatasetIntegrity.Verify(file, Path.Combine(target, file.DownloadName));
         Directory.EnumerateFiles(target, "*.partial", SearchOption.AllDirectories).Should().BeEmpty("downloads are renamed into place");
         File.Exists(_temp.Combine("out", "metrics.json")).Should().BeTrue();
+        // The ensemble is also written as one ONNX graph, with the dataset's class names, and its path and size printed.
+        string onnx = _temp.Combine("out", "ensemble.onnx");
+        var info = Mnist.Onnx.OnnxModelInfo.Read(onnx);
+        info.Kind.Should().Be("ensemble");
+        info.MemberCount.Should().Be(1);
+        info.ClassNames.Should().Equal(KnownDatasets.FashionMnist.ClassNames);
+        text.Should().Contain($"onnx: {onnx} ({new FileInfo(onnx).Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes, opset 17;");
+        text.Should().Contain("metrics.json, ensemble/, ensemble.onnx in ");
 
         // A second run finds the verified files and downloads nothing.
         var (again, againText) = RunTrain("--dataset", "fashion-mnist", "--download", "--mirror", _server.Mirror("fm").ToString(), "--data", target,
