@@ -102,7 +102,20 @@ public static class PredictApp
     /// <param name="error">Receives one <c>error:</c> line per failure (per image, or for the model or output folder).</param>
     /// <returns>The exit code, one of <see cref="ExitCodes"/>.</returns>
     public static int Predict(PredictSettings settings, TextWriter output, TextWriter error) =>
-        Predict(settings, DigitClassifierLoader.Load, output, error);
+        Predict(settings, LoadClassifier, output, error);
+
+    /// <summary>
+    /// Runs once before a TorchSharp model or ensemble is opened (never for an <c>.onnx</c> model): the app's Program sets
+    /// it to configure LibTorch (allocator tuning), so that an ONNX model runs without loading LibTorch at all. May throw
+    /// <see cref="TorchRuntimeException"/>. <see langword="null"/> (in-process callers, the tests): nothing is configured.
+    /// </summary>
+    internal static Action? BeforeTorchSharpModel { get; set; }
+
+    private static IClassifier LoadClassifier(string path)
+    {
+        if (Directory.Exists(path) || !DigitClassifierLoader.IsOnnx(path)) BeforeTorchSharpModel?.Invoke();
+        return DigitClassifierLoader.Load(path);
+    }
 
     /// <summary><see cref="Predict(PredictSettings, TextWriter, TextWriter)"/> with the classifier opened by <paramref name="load"/> (tests pass fakes).</summary>
     internal static int Predict(PredictSettings settings, Func<string, IClassifier> load, TextWriter output, TextWriter error)

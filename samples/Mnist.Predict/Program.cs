@@ -1,16 +1,7 @@
 using Mnist;
 using Mnist.Predict;
-using Mnist.Samples;
 
-// Process-wide LibTorch settings are the application's choice, made once at start-up.
-try
-{
-    TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true });
-}
-catch (TorchRuntimeException ex)
-{
-    Console.Error.WriteLine("error: LibTorch cannot be loaded: " + string.Join(' ', ex.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
-    return ExitCodes.Environment;
-}
-
+// Process-wide LibTorch settings are the application's choice, made once, before the first TorchSharp model is opened.
+// An .onnx model runs on ONNX Runtime and never loads LibTorch.
+PredictApp.BeforeTorchSharpModel = () => TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true });
 return PredictApp.Run(args);
