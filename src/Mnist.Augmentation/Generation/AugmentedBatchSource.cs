@@ -109,7 +109,9 @@ public sealed class AugmentedBatchSource : IBatchSource
             for (int j = 0; j < count; j++)
             {
                 var parameters = Augmenter.Draw(Seed, epoch, position + j, width, height);
-                warper.Warp(input.AsSpan(j * imageSize, imageSize), parameters, output.AsSpan(j * imageSize, imageSize));
+                var destination = output.AsSpan(j * imageSize, imageSize);
+                warper.Warp(input.AsSpan(j * imageSize, imageSize), parameters, destination);
+                Augmenter.Finish(destination, width, height, Seed, epoch, position + j);
             }
 
             return DatasetBatchSource.CreateBatch(output.AsSpan(0, total), labels, height, width);

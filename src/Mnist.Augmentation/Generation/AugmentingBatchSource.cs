@@ -216,7 +216,9 @@ public sealed class AugmentingBatchSource : IBatchSource
         {
             int index = order[start + j];
             var parameters = Augmenter.Draw(Seed, epoch, index, Dataset.Width, Dataset.Height);
-            warper.Warp(Dataset.GetImage(index), parameters, pixels.AsSpan(j * imageSize, imageSize));
+            var destination = pixels.AsSpan(j * imageSize, imageSize);
+            warper.Warp(Dataset.GetImage(index), parameters, destination);
+            Augmenter.Finish(destination, Dataset.Width, Dataset.Height, Seed, epoch, index);
         }
     }
 

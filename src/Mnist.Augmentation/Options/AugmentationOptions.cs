@@ -67,6 +67,27 @@ public sealed class AugmentationOptions
     /// <summary>Geometry convention (modern Keras or Keras 1.x). Default <see cref="TransformConvention.Modern"/>.</summary>
     public TransformConvention Convention { get; set; } = TransformConvention.Modern;
 
+    /// <summary>
+    /// Scale of the elastic distortion applied after the affine transform, in pixels (Simard et al. 2003 use 34 with σ = 4 on
+    /// 28×28; 8–10 with σ = 3–4 are milder); default 0: off. See <see cref="ElasticDistortion"/>.
+    /// </summary>
+    public double ElasticAlphaPixels { get; set; }
+
+    /// <summary>Standard deviation, in pixels, of the Gaussian that smooths the elastic displacement field; default 4. In (0, 64].</summary>
+    public double ElasticSigmaPixels { get; set; } = 4;
+
+    /// <summary>Chance that an image gets one erased rectangle (random erasing / cutout), applied last; default 0: off. In [0, 1].</summary>
+    public double ErasingProbability { get; set; }
+
+    /// <summary>Range of the erased rectangle's area as a fraction of the image; default (0.02, 0.2). 0 &lt; Min ≤ Max ≤ 1.</summary>
+    public (double Min, double Max) ErasingAreaRange { get; set; } = (0.02, 0.2);
+
+    /// <summary>Largest height/width ratio of the erased rectangle (and its inverse); default 3.3. At least 1.</summary>
+    public double ErasingMaxAspectRatio { get; set; } = 3.3;
+
+    /// <summary>Grey level (0–255 scale) written into the erased rectangle; default 0 (MNIST's background).</summary>
+    public double ErasingValue { get; set; }
+
     /// <summary>Creates a copy of these options.</summary>
     public AugmentationOptions Clone() => (AugmentationOptions)MemberwiseClone();
 
@@ -108,6 +129,17 @@ public sealed class AugmentationOptions
             throw new ArgumentOutOfRangeException(nameof(FillValue), FillValue, $"{nameof(FillValue)} must be a finite grey level; got {FillValue}.");
         if (!Enum.IsDefined(Interpolation))
             throw new ArgumentOutOfRangeException(nameof(Interpolation), Interpolation, $"{nameof(Interpolation)} {(int)Interpolation} is not a defined interpolation.");
+        RequireRange(ElasticAlphaPixels, nameof(ElasticAlphaPixels));
+        if (!(ElasticSigmaPixels > 0 && ElasticSigmaPixels <= 64))
+            throw new ArgumentOutOfRangeException(nameof(ElasticSigmaPixels), ElasticSigmaPixels, $"{nameof(ElasticSigmaPixels)} must be in (0, 64] pixels; got {ElasticSigmaPixels}.");
+        if (!(ErasingProbability >= 0 && ErasingProbability <= 1))
+            throw new ArgumentOutOfRangeException(nameof(ErasingProbability), ErasingProbability, $"{nameof(ErasingProbability)} must be in [0, 1]; got {ErasingProbability}.");
+        if (!(ErasingAreaRange.Min > 0 && ErasingAreaRange.Min <= ErasingAreaRange.Max && ErasingAreaRange.Max <= 1))
+            throw new ArgumentOutOfRangeException(nameof(ErasingAreaRange), ErasingAreaRange, $"{nameof(ErasingAreaRange)} must satisfy 0 < Min ≤ Max ≤ 1; got [{ErasingAreaRange.Min}, {ErasingAreaRange.Max}].");
+        if (!(ErasingMaxAspectRatio >= 1 && double.IsFinite(ErasingMaxAspectRatio)))
+            throw new ArgumentOutOfRangeException(nameof(ErasingMaxAspectRatio), ErasingMaxAspectRatio, $"{nameof(ErasingMaxAspectRatio)} must be a finite number ≥ 1; got {ErasingMaxAspectRatio}.");
+        if (!double.IsFinite(ErasingValue))
+            throw new ArgumentOutOfRangeException(nameof(ErasingValue), ErasingValue, $"{nameof(ErasingValue)} must be a finite grey level; got {ErasingValue}.");
         if (!Enum.IsDefined(Convention))
             throw new ArgumentOutOfRangeException(nameof(Convention), Convention, $"{nameof(Convention)} {(int)Convention} is not a defined convention.");
     }

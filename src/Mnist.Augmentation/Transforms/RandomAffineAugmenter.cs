@@ -5,7 +5,9 @@ namespace Mnist.Augmentation;
 
 /// <summary>
 /// The validated, immutable form of <see cref="AugmentationOptions"/>: draws random <see cref="AffineParameters"/>
-/// the way Keras' <c>ImageDataGenerator</c> does and applies them to images with ImageSharp. Thread-safe.
+/// the way Keras' <c>ImageDataGenerator</c> does and applies them to images with ImageSharp, followed by the optional
+/// <see cref="Elastic"/> distortion and <see cref="Erasing"/>, each drawn from its own stream of (seed, epoch, index).
+/// Thread-safe.
 /// </summary>
 public sealed class RandomAffineAugmenter
 {
@@ -26,7 +28,17 @@ public sealed class RandomAffineAugmenter
         FillValue = options.FillValue;
         Interpolation = options.Interpolation;
         Convention = options.Convention;
+        Elastic = options.ElasticAlphaPixels > 0 ? new ElasticDistortion(options.ElasticAlphaPixels, options.ElasticSigmaPixels, options.FillValue) : null;
+        Erasing = options.ErasingProbability > 0
+            ? new RandomErasing(options.ErasingProbability, options.ErasingAreaRange.Min, options.ErasingAreaRange.Max, options.ErasingMaxAspectRatio, options.ErasingValue)
+            : null;
     }
+
+    /// <summary>The elastic distortion applied after the affine transform, or <see langword="null"/> (off).</summary>
+    public ElasticDistortion? Elastic { get; }
+
+    /// <summary>The random erasing applied last, or <see langword="null"/> (off).</summary>
+    public RandomErasing? Erasing { get; }
 
     /// <summary>Largest rotation either way, in degrees.</summary>
     public double RotationRangeDegrees { get; }
@@ -107,6 +119,38 @@ public sealed class RandomAffineAugmenter
         using var warper = CreateWarper(width, height);
         warper.Warp(image, parameters, result);
         return result;
+    }
+
+    /// <summary>
+    /// The whole augmentation of sample <paramref name="index"/> in epoch <paramref name="epoch"/>: the affine transform of
+    /// <see cref="Draw(int, int, int, int, int)"/>, then <see cref="Elastic"/>, then <see cref="Erasing"/>.
+    /// </summary>
+    /// <param name="image">width × height bytes, row-major.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="epoch">0-based epoch.</param>
+    /// <param name="index">The sample's index in its dataset.</param>
+    /// <returns>width × height grey levels on the 0–255 scale.</returns>
+    public float[] Augment(ReadOnlySpan<byte> image, int width, int height, int seed, int epoch, int index)
+    {
+        var result = new float[width * height];
+        using var warper = CreateWarper(width, height);
+        warper.Warp(image, Draw(seed, epoch, index, width, height), result);
+        Finish(result, width, height, seed, epoch, index);
+        return result;
+    }
+
+    /// <summary>Applies <see cref="Elastic"/> and <see cref="Erasing"/> (when on) to an affinely transformed image in place.</summary>
+    internal void Finish(Span<float> image, int width, int height, int seed, int epoch, int index)
+    {
+        if (Elastic is { } elastic)
+        {
+            var warped = image.ToArray();
+            elastic.Apply(warped, width, height, seed, epoch, index, image);
+        }
+
+        Erasing?.Apply(image, width, height, seed, epoch, index);
     }
 
     internal AffineWarper CreateWarper(int width, int height) => new(width, height, FillMode, FillValue, Interpolation, Convention);
