@@ -123,6 +123,27 @@ public sealed class ModelEnsemble : ITensorClassifier
     }
 
     /// <summary>
+    /// Assembles an ensemble from member files trained separately — one process, machine or scheduler job per member —
+    /// each written by <see cref="ModelFile.Save(SequentialModel, string)"/>. Every file is loaded with the checks of
+    /// <see cref="ModelFile.Load(string, ModelOptions?, ModelLoadLimits?, CustomLayers?)"/>; then, as for a saved ensemble's
+    /// manifest, every member must have the first member's architecture hash
+    /// (<see cref="ModelFileHeader.ArchitectureSha256"/>), input and output shape and class names. Every problem found is
+    /// named. Save the result with <see cref="Save"/> to get an ensemble folder with a manifest.
+    /// </summary>
+    /// <param name="paths">The member files, in member order (at least one, each named once).</param>
+    /// <param name="seed">Ensemble seed (default a fresh one, reported as <see cref="Seed"/>); the members keep their trained weights.</param>
+    /// <param name="combination">Combination rule (default arithmetic mean).</param>
+    /// <param name="options">Device and precision of the members (copied and validated); its seed must be null.</param>
+    /// <param name="limits">Resource limits for each file (default <c>new ModelLoadLimits()</c>).</param>
+    /// <param name="customLayers">Factories for custom layer types the members use (default none).</param>
+    /// <exception cref="FileNotFoundException">A member file does not exist.</exception>
+    /// <exception cref="ModelFileException">A member file is not a valid model file.</exception>
+    /// <exception cref="EnsembleFileException">The members disagree on architecture, shapes or class names; <see cref="EnsembleFileException.Problems"/> lists each.</exception>
+    /// <exception cref="ArgumentException">No path, a repeated path, or <paramref name="options"/> has a seed.</exception>
+    public static ModelEnsemble FromModelFiles(IEnumerable<string> paths, int? seed = null, EnsembleCombination combination = EnsembleCombination.ArithmeticMean, ModelOptions? options = null, ModelLoadLimits? limits = null, CustomLayers? customLayers = null) =>
+        EnsembleFolder.FromModelFiles(paths, seed, combination, options, limits, customLayers);
+
+    /// <summary>
     /// Adds a model trained elsewhere (e.g. loaded from a file) as the next member. The ensemble takes ownership of it.
     /// </summary>
     /// <param name="model">The model; its input and output shapes must equal the ensemble's.</param>

@@ -24,6 +24,42 @@ internal static class EnsembleFolder
             $"it exists, is not empty and holds no {ModelEnsemble.ManifestFileName}: it is not an ensemble folder, so it is not replaced. Choose another folder or empty it.");
     }
 
+    /// <summary>Assembles an ensemble from separately trained member files (see <see cref="ModelEnsemble.FromModelFiles"/>).</summary>
+    public static ModelEnsemble FromModelFiles(IEnumerable<string> paths, int? seed, EnsembleCombination combination, ModelOptions? options, ModelLoadLimits? limits, CustomLayers? customLayers)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var files = paths.Select(p => Path.GetFullPath(p ?? throw new ArgumentException("A member path is null.", nameof(paths)))).ToList();
+        if (files.Count == 0) throw new ArgumentException("An ensemble needs at least one member file.", nameof(paths));
+        if (files.GroupBy(f => f, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+            throw new ArgumentException($"The member file {repeated.Key} is named more than once; each member needs its own file.", nameof(paths));
+        var memberOptions = options?.Clone() ?? new ModelOptions();
+        if (memberOptions.Seed is not null)
+            throw new ArgumentException("options.Seed must be null: the members keep their trained weights, and their seeds derive from the ensemble seed.", nameof(paths));
+        memberOptions.Validate();
+        var headers = files.Select(f => ModelFile.ReadHeader(f, limits)).ToList();
+        var problems = new List<string>();
+        for (int i = 1; i < files.Count; i++)
+        {
+            if (headers[i].ArchitectureSha256 != headers[0].ArchitectureSha256)
+                problems.Add($"member {i + 1} ({files[i]}) has architecture {headers[i].ArchitectureSha256[..12]}…, member 1 ({files[0]}) {headers[0].ArchitectureSha256[..12]}…: every member must be built from the same layers and settings.");
+            if (!headers[i].ClassNames.SequenceEqual(headers[0].ClassNames))
+                problems.Add($"member {i + 1} ({files[i]}) names its classes ({string.Join(", ", headers[i].ClassNames)}) unlike member 1 ({string.Join(", ", headers[0].ClassNames)}).");
+        }
+
+        if (problems.Count > 0) throw new EnsembleFileException(files[0], problems);
+        var models = new List<SequentialModel>(files.Count);
+        try
+        {
+            foreach (var file in files) models.Add(ModelFile.Load(file, memberOptions.Clone(), limits, customLayers));
+            return ModelEnsemble.FromModels(models, seed, combination);
+        }
+        catch
+        {
+            foreach (var model in models) model.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Reads an ensemble folder after checking it (see <see cref="ModelEnsemble.Load"/>).</summary>
     public static ModelEnsemble Load(string folder, ModelOptions? options, Func<OptimizerOptions>? optimizerFactory, ModelLoadLimits? limits, CustomLayers? customLayers)
     {
