@@ -25,13 +25,22 @@ internal static class Measure
     /// Runs the candidates in turn, <paramref name="repeats"/> rounds (A, B, C, A, B, C, …) so that slow drifts of the machine
     /// affect all alike; returns each candidate's median work/second.
     /// </summary>
-    public static double[] InterleavedMedianRates(int repeats, params Func<int>[] candidates)
+    public static double[] InterleavedMedianRates(int repeats, params Func<int>[] candidates) =>
+        InterleavedMedianRates(repeats, TimeSpan.Zero, candidates);
+
+    /// <summary>
+    /// <see cref="InterleavedMedianRates(int, Func{int}[])"/> with an untimed <paramref name="pause"/> before each
+    /// candidate, so that the previous candidate's spinning worker threads (OpenMP's, ONNX Runtime's) have gone to sleep
+    /// and do not compete with the next one for the cores.
+    /// </summary>
+    public static double[] InterleavedMedianRates(int repeats, TimeSpan pause, params Func<int>[] candidates)
     {
         var rates = candidates.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < repeats; r++)
         {
             for (int c = 0; c < candidates.Length; c++)
             {
+                if (pause > TimeSpan.Zero) Thread.Sleep(pause);
                 var clock = Stopwatch.StartNew();
                 int work = candidates[c]();
                 rates[c].Add(work / clock.Elapsed.TotalSeconds);

@@ -15,6 +15,8 @@ using static TorchSharp.torch;
 //   options: --samples N (training samples per measurement, default 3200) --repeats R (default 3) --threads T (default 2)
 //            --no-malloc-tuning (leave glibc's allocator as it is)
 //            --compare (stop after the training/inference rows; used by benchmarks/compare.py)
+//   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --onnx      ONNX Runtime vs TorchSharp inference (notebook miniNet,
+//            one model and a 2-member ensemble; --repeats, --threads as above; --keep-onnx keeps the exported files)
 if (args.Contains("--micro"))
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(args.Where(a => a != "--micro").ToArray());
@@ -36,6 +38,12 @@ Console.WriteLine($"machine: {Measure.CpuModel()}, {Environment.ProcessorCount} 
 
 var splits = MnistDataset.LoadSplits();
 var normalizer = Normalizer.Fit(splits.Train);
+if (args.Contains("--onnx"))
+{
+    OnnxComparison.Run(splits, normalizer, repeats, threads, args.Contains("--keep-onnx"));
+    return;
+}
+
 var train = splits.Train.Slice(0, Math.Min(samples, splits.Train.Count));
 using var allImages = train.ToImageTensor(ScalarType.Float32);
 using var allLabels = train.ToLabelTensor();
