@@ -7,7 +7,7 @@ public static class ClassifierAugmentationExtensions
 {
     /// <summary>
     /// A classifier that averages <paramref name="views"/> deterministic augmented views of each image (see
-    /// <see cref="TestTimeAugmentedClassifier"/>). Milder transforms than for training work best (e.g. ±5° and 5 % shifts).
+    /// <see cref="TestTimeAugmentedClassifier"/>).
     /// </summary>
     /// <param name="classifier">The classifier (still owned and disposed by the caller).</param>
     /// <param name="augmentation">The random affine transforms of the views (validated and copied).</param>

@@ -146,8 +146,16 @@ public sealed class RandomAffineAugmenter
     {
         if (Elastic is { } elastic)
         {
-            var warped = image.ToArray();
-            elastic.Apply(warped, width, height, seed, epoch, index, image);
+            var warped = System.Buffers.ArrayPool<float>.Shared.Rent(image.Length);
+            try
+            {
+                image.CopyTo(warped);
+                elastic.Apply(warped.AsSpan(0, image.Length), width, height, seed, epoch, index, image);
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<float>.Shared.Return(warped);
+            }
         }
 
         Erasing?.Apply(image, width, height, seed, epoch, index);
