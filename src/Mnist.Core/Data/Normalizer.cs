@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MathNet.Numerics.Statistics;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Mnist.Data;
@@ -138,7 +139,8 @@ public sealed class Normalizer
         ArgumentNullException.ThrowIfNull(input);
         TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
-        var result = input.to_type(ScalarType.Float32).sub(Mean).div_(StandardDeviation);
+        using Scalar mean = ((double)Mean).ToScalar(), deviation = ((double)StandardDeviation).ToScalar(); // disposed here, not by the finaliser mid-call
+        var result = input.to_type(ScalarType.Float32).sub(mean).div_(deviation);
         return result.MoveToOuterDisposeScope();
     }
 
@@ -149,7 +151,8 @@ public sealed class Normalizer
         ArgumentNullException.ThrowIfNull(input);
         TorchRuntime.EnsureInitialized();
         using var scope = NewDisposeScope();
-        var result = input.to_type(ScalarType.Float32).mul(StandardDeviation).add_(Mean);
+        using Scalar mean = ((double)Mean).ToScalar(), deviation = ((double)StandardDeviation).ToScalar();
+        var result = input.to_type(ScalarType.Float32).mul(deviation).add_(mean);
         return result.MoveToOuterDisposeScope();
     }
 
