@@ -17,6 +17,8 @@ using static TorchSharp.torch;
 //            --compare (stop after the training/inference rows; used by benchmarks/compare.py)
 //   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --onnx      ONNX Runtime vs TorchSharp inference (notebook miniNet,
 //            one model and a 2-member ensemble; --repeats, --threads as above; --keep-onnx keeps the exported files)
+//   dotnet run -c Release --project benchmarks/Mnist.Benchmarks -- --recipes   the accuracy-recipe candidates on a hold-out of
+//            the training set (--epochs E, default 4; --seed S; --filter 'NAME;NAME' picks candidates by name; --float32)
 if (args.Contains("--micro"))
 {
     BenchmarkSwitcher.FromAssembly(typeof(MicroBenchmarks).Assembly).Run(args.Where(a => a != "--micro").ToArray());
@@ -41,6 +43,14 @@ var normalizer = Normalizer.Fit(splits.Train);
 if (args.Contains("--onnx"))
 {
     OnnxComparison.Run(splits, normalizer, repeats, threads, args.Contains("--keep-onnx"));
+    return;
+}
+
+if (args.Contains("--recipes"))
+{
+    int f = Array.IndexOf(args, "--filter");
+    RecipeSearch.Run(splits, Arg("--epochs", 4), Arg("--seed", 1), f >= 0 ? args[f + 1] : null,
+        args.Contains("--float32") ? ComputePrecision.Float32 : CpuCapabilities.FastestAccuratePrecision);
     return;
 }
 
