@@ -91,7 +91,6 @@ internal static class TrainRun
         // The application (not the library) chooses the process-wide settings: allocator tuning and thread count.
         var runtime = TorchRuntime.Configure(new TorchRuntimeOptions { TuneAllocator = true, Threads = settings.Threads });
         var precision = ResolvePrecision(settings.Precision);
-        log.WriteLine($"Mnist.Train — {settings.Dataset}, model '{settings.Model}', {settings.Members} members, schedule {settings.FirstEpochs}×lr {settings.FirstLearningRate} + {settings.SecondEpochs}×lr {settings.SecondLearningRate}, batch {settings.BatchSize}, seed {settings.Seed}, {runtime}, augmentation {(settings.Augment ? "on" : "off")}{(settings.Quick ? ", QUICK" : string.Empty)}");
         log.WriteLine("precision: " + DescribePrecision(settings.Precision, precision));
         settings = settings with { Precision = precision == ComputePrecision.BFloat16 ? "bfloat16" : "float32" }; // metrics.json records what ran
 
@@ -99,16 +98,22 @@ internal static class TrainRun
         var splits = DatasetLoading.Load(settings, log, cancellationToken);
         var train = settings.Quick ? splits.Train.Slice(0, Math.Min(TrainSettings.QuickTrainingImages, splits.Train.Count)) : splits.Train;
         var test = splits.Test;
+        if (settings.Holdout >= train.Count)
+            throw new UsageException(string.Create(inv, $"--holdout {settings.Holdout:N0} leaves no training images (the training set has {train.Count:N0})."));
+        // The hold-out: the last training images, never trained on, the validation set; the test set is only looked at in the end.
+        var holdout = settings.Holdout > 0 ? train.Slice(train.Count - settings.Holdout, settings.Holdout) : null;
+        if (holdout is not null) train = train.Slice(0, train.Count - settings.Holdout);
+        var validation = holdout ?? test;
         log.WriteLine($"data: {splits.Directory}");
-        log.WriteLine($"X_train {Shape(train)} uint8, y_train ({train.Count},); X_test {Shape(test)} uint8, y_test ({test.Count},)");
-        var normalizer = Normalizer.Fit(splits.Train);
+        log.WriteLine($"X_train {Shape(train)} uint8, y_train ({train.Count},); X_test {Shape(test)} uint8, y_test ({test.Count},)"
+                      + (holdout is null ? string.Empty : $"; hold-out (validation) {Shape(holdout)}, the last {holdout.Count:N0} training images"));
+        var normalizer = Normalizer.Fit(holdout is null ? splits.Train : train);
         log.WriteLine(string.Create(inv, $"normaliser (training set): mean {normalizer.Mean:F4}, std {normalizer.StandardDeviation:F4}"));
 
-        // 2. The architecture.
-        var architecture = settings.Model == "improved"
-            ? KnownModels.ImprovedMiniNet(normalizer, train.ClassCount)
-            : KnownModels.NotebookMiniNet(normalizer, train.ClassCount);
-        architecture.WithClassNames(train.ClassNames); // kept in the model files (and the ONNX export)
+        // 2. The architecture, augmentation and schedule (a recipe's, or the notebook's).
+        var plan = TrainingPlan.Create(settings, normalizer, train, splits.Dataset);
+        var architecture = plan.Architecture;
+        log.WriteLine($"Mnist.Train — {settings.Dataset}, {(settings.Recipe is { } r ? $"recipe '{r}', " : string.Empty)}model '{settings.Model}', {settings.Members} members, {plan.Description}, batch {settings.BatchSize}, seed {settings.Seed}{(settings.Seeds > 1 ? $" (+{settings.Seeds - 1} more seeds)" : string.Empty)}, {runtime}, augmentation {(settings.Augment ? "on" : "off")}{(settings.LabelSmoothing > 0 ? string.Create(inv, $", label smoothing {settings.LabelSmoothing}") : string.Empty)}{(settings.Quick ? ", QUICK" : string.Empty)}");
         using (var preview = architecture.Build())
         {
             log.WriteLine(preview.Summary());
@@ -117,28 +122,17 @@ internal static class TrainRun
         // 3. Pictures of the inputs.
         using (var figure = train.PlotDigitAndNormalized(0, normalizer))
             figure.SavePng(output.PathOf("01-digit-normalized.png"));
-        var augmentation = KnownAugmentations.KerasNotebook2017;
+        var augmentation = plan.Augmentation;
         SaveAugmentedBatch(train, augmentation, settings, output.PathOf("02-augmented-batch.png"));
 
         // 4. The ensemble, trained as the notebook's long_fit.
-        var ensembleOptions = new EnsembleOptions
-        {
-            MemberCount = settings.Members,
-            Seed = settings.Seed,
-            Member = new ModelOptions { Precision = precision },
-        };
-        using var ensemble = architecture.ToEnsemble(ensembleOptions).Build();
-        var schedule = settings.SecondEpochs > 0
-            ? TrainingSchedule.FromPhases((settings.FirstLearningRate, settings.FirstEpochs), (settings.SecondLearningRate, settings.SecondEpochs))
-            : TrainingSchedule.Epochs(settings.FirstEpochs, settings.FirstLearningRate);
-        Func<int, int, IBatchSource> trainSource = settings.Augment
-            ? (_, memberSeed) => train.Augment(augmentation).Flow(settings.BatchSize, shuffle: true, seed: memberSeed)
-            : (_, memberSeed) => train.Batches(settings.BatchSize, shuffle: true, seed: memberSeed);
+        var seedTraining = new SeedTraining(settings, architecture, precision, train, augmentation, plan, validation);
+        using var ensemble = seedTraining.Build(settings.Seed);
         var trainingClock = Stopwatch.StartNew();
         EnsembleTrainingResult trained;
         try
         {
-            trained = ensemble.Fit(trainSource, new EnsembleFitOptions { Schedule = schedule, Validation = test.Batches(DefaultBatchSize.Evaluation), Progress = new KerasProgressBar() }, cancellationToken);
+            trained = seedTraining.Fit(ensemble, cancellationToken);
         }
         catch (EnsembleTrainingCanceledException canceled)
         {
@@ -168,6 +162,15 @@ internal static class TrainRun
             var files = new List<string> { "01-digit-normalized.png", "02-augmented-batch.png" };
             cancellationToken.ThrowIfCancellationRequested();
             files.AddRange(SavePictures(output.Staging, trained, confusion, predictions, test));
+            SeedStudyReport? study = null;
+            if (settings.Seeds > 1)
+            {
+                study = seedTraining.RunStudy(evaluation, test, log, cancellationToken);
+                study.Write(output.Staging);
+                files.AddRange(study.Files);
+                log.WriteLine(study.Result);
+            }
+
             WriteMetrics(output.PathOf("metrics.json"), settings, splits, train, evaluation, confusion, trained, trainingSeconds, evaluationSeconds, total.Elapsed.TotalSeconds);
             cancellationToken.ThrowIfCancellationRequested();
             string folder = output.Commit();
@@ -177,6 +180,12 @@ internal static class TrainRun
             string onnx = Path.Combine(folder, OnnxFileName);
             log.WriteLine(string.Create(inv, $"onnx: {onnx} ({new FileInfo(onnx).Length:N0} bytes, opset {OnnxExport.OpsetVersion}; serve it without LibTorch with samples/Mnist.Predict.Onnx or --model {onnx})"));
             log.WriteLine(string.Create(inv, $"training {trainingSeconds:F1}s, total {total.Elapsed.TotalSeconds:F1}s, peak RSS {PeakResidentMiB():F0} MiB"));
+            if (study is { Interrupted: true })
+            {
+                error.WriteLine($"error: interrupted during the seed study: kept the first seed's complete results and {SeedStudyReport.FileName} with the {study.Result.Runs.Count} seed(s) that finished (status \"interrupted\") in {folder}.");
+                return ExitCodes.Interrupted;
+            }
+
             return ExitCodes.Success;
         }
         catch (OperationCanceledException)

@@ -20,8 +20,25 @@ internal sealed record TrainSettings(
     bool Quick,
     string Precision,
     bool Download = false,
-    string? Mirror = null)
+    string? Mirror = null,
+    string? Recipe = null,
+    string Schedule = TrainSettings.LongFitSchedule,
+    double LabelSmoothing = 0,
+    int Holdout = 0,
+    int Seeds = 1)
 {
+    /// <summary><c>--schedule long-fit</c>: the notebook's two phases at constant learning rates (<c>--epochs1/--lr1</c>, <c>--epochs2/--lr2</c>).</summary>
+    public const string LongFitSchedule = "long-fit";
+
+    /// <summary><c>--schedule one-cycle</c>: <c>--epochs1</c> epochs of a one-cycle schedule peaking at <c>--lr1</c>, per batch.</summary>
+    public const string OneCycleSchedule = "one-cycle";
+
+    /// <summary>The most seeds of one <c>--seeds</c> study.</summary>
+    public const int MaximumSeeds = 100;
+
+    /// <summary>The most training images <c>--holdout</c> may keep out (the rest must still train).</summary>
+    public const int MaximumHoldout = 50_000;
+
     /// <summary>Training images used in --quick mode.</summary>
     public const int QuickTrainingImages = 10_000;
 
@@ -49,6 +66,12 @@ internal sealed record TrainSettings(
         CheckRange("--epochs1", FirstEpochs, 1, MaximumEpochs);
         CheckRange("--epochs2", SecondEpochs, 0, MaximumEpochs);
         CheckRange("--batch-size", BatchSize, 1, MaximumBatchSize);
+        CheckRange("--seeds", Seeds, 1, MaximumSeeds);
+        CheckRange("--holdout", Holdout, 0, MaximumHoldout);
+        if ((long)Seed + Seeds - 1 > int.MaxValue) throw new UsageException(string.Create(inv, $"--seed {Seed} with --seeds {Seeds} runs past the largest seed ({int.MaxValue:N0})."));
+        if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new UsageException(string.Create(inv, $"--label-smoothing must be in [0, 1); got {LabelSmoothing}."));
+        if (Schedule == OneCycleSchedule && SecondEpochs > 0)
+            throw new UsageException("--epochs2 belongs to the long-fit schedule; --schedule one-cycle trains --epochs1 epochs in one cycle (drop --epochs2).");
         int cores = Environment.ProcessorCount;
         if (Threads < 1 || Threads > cores)
             throw new UsageException($"--threads must be between 1 and {cores} (the cores of this machine; more threads than cores make LibTorch slower, not faster); got {Threads}.");

@@ -27,6 +27,13 @@ public sealed class TrainAppRobustnessTests(ITestOutputHelper log) : IDisposable
         { ["--lr2", "0"], "--lr2 must be a finite number in (0, 10]; got 0." },
         { ["--epochs1", "abc"], "abc" },
         { ["--download", "--mirror", "ftp://example.org/"], "--mirror must be an absolute http:// or https:// URL" },
+        { ["--seeds", "0"], "--seeds must be between 1 and 100; got 0." },
+        { ["--holdout", "60000"], "--holdout must be between 0 and 50,000; got 60,000." },
+        { ["--label-smoothing", "1"], "--label-smoothing must be in [0, 1); got 1." },
+        { ["--schedule", "one-cycle", "--epochs2", "2"], "--epochs2 belongs to the long-fit schedule" },
+        { ["--recipe", "cpu-hour", "--epochs2", "2"], "--epochs2 belongs to the long-fit schedule" },
+        { ["--recipe", "no-such-recipe"], "no-such-recipe" },
+        { ["--seed", "2147483647", "--seeds", "2"], "runs past the largest seed" },
     };
 
     [Theory]
